@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# vdpactl - build, test, install.
+#
+#   make                 build ./vdpactl
+#   make check           install missing Debian packages (as root), run every test layer
+#   make check SAN=1     the same under AddressSanitizer + UBSan (also CC=clang)
+#   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, schema)
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+SAN       ?= 0
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS    ?= -O2 -g
+CPPFLAGS  += -D_GNU_SOURCE -DVDPACTL_VERSION='"$(VERSION)"' -Isrc
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libmnl json-c 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs libmnl json-c 2>/dev/null)
+
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+# Objects are kept per build flavour so SAN=1 and CC=clang never mix with a plain build.
+FLAVOUR   := $(notdir $(firstword $(CC)))-san$(SAN)
+OBJDIR    := build/$(FLAVOUR)
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:src/%.c=$(OBJDIR)/%.o)
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(OBJDIR)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OBJDIR)/unit/%)
+
+VDPACTL   := vdpactl
+
+.PHONY: all check check-unit check-bats deps install uninstall clean format lint
+
+all: $(VDPACTL)
+
+$(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(VDPACTL): $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "$(FLAVOUR)" > build/.last-flavour
+
+$(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+-include tests/fake/fake.mk
+-include tests/vm/vm.mk
+
+# Debian packages the build and the tests need; installed when missing and running as root.
+DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
+	    jq python3-jsonschema iproute2 man-db groff-base
+deps:
+	@tests/install-deps.sh $(DEB_PKGS)
+
+unit: $(UNIT_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+.PHONY: check-run unit
+check-run: all unit tests/fake/libfakevdpa.so tests/fake/selftest
+	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) tests/run-tests.sh
+
+install: $(VDPACTL)
+	install -D -m 0755 $(VDPACTL) $(DESTDIR)$(BINDIR)/vdpactl
+	install -D -m 0644 man/vdpactl.8 $(DESTDIR)$(MANDIR)/man8/vdpactl.8
+	install -D -m 0644 completions/vdpactl.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/vdpactl
+	install -D -m 0644 completions/_vdpactl $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl
+	install -D -m 0644 completions/vdpactl.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish
+	install -D -m 0644 src/vdpactl.schema.json $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vdpactl $(DESTDIR)$(MANDIR)/man8/vdpactl.8 \
+	      $(DESTDIR)$(DATADIR)/bash-completion/completions/vdpactl \
+	      $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl \
+	      $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish \
+	      $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json
+	-rmdir $(DESTDIR)$(DATADIR)/vdpactl 2>/dev/null
+
+clean: $(if $(wildcard tests/fake/fake.mk),fake-clean) $(if $(wildcard tests/vm/vm.mk),vm-clean)
+	rm -rf build $(VDPACTL)
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd.h - the command table and the options every command receives */
+#ifndef VDPACTL_CMD_H
+#define VDPACTL_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct opts {
+	bool json, pretty, quiet, verbose, all;
+	enum color_mode color;
+	bool use_color; /* decided once from --color, the TTY and NO_COLOR */
+	char **args;	/* positional arguments after the command */
+	size_t n_args;
+};
+
+/* Command flags */
+#define CMD_OPENS_DEVICE (1u << 0) /* opens /dev/vhost-vdpa-N (resets it) */
+#define CMD_TAKES_ALL (1u << 1)	   /* accepts DEV... | --all */
+
+struct command {
+	const char *name;
+	int (*run)(struct run *r, const struct opts *o);
+	const char *args;    /* synopsis of arguments */
+	const char *summary; /* one line for the command list */
+	const char *help;    /* details for "vdpactl COMMAND --help" */
+	unsigned flags;
+};
+
+extern const struct command commands[];
+extern const size_t commands_len;
+
+/*
+ * Resolve DEV arguments or --all into r->dev (no device is opened). Sets *vmajor to the
+ * vhost-vdpa major or -1. Returns 0 or an exit code, with the reason in r->errors.
+ */
+int select_devices(struct run *r, const struct opts *o, int *vmajor);
+
+int cmd_show(struct run *r, const struct opts *o);
+int cmd_features(struct run *r, const struct opts *o);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * keys.h - every JSON key vdpactl emits. Keys are constants of the schema (vdpactl.schema.json),
+ * never derived from labels; renaming one is a schema_version change.
+ */
+#ifndef VDPACTL_KEYS_H
+#define VDPACTL_KEYS_H
+
+#define SCHEMA_VERSION 1
+
+#define K_SCHEMA_VERSION "schema_version"
+#define K_TOOL "tool"
+#define K_NAME "name"
+#define K_VERSION "version"
+#define K_HOST "host"
+#define K_KERNEL_RELEASE "kernel_release"
+#define K_MACHINE "machine"
+#define K_COMMAND "command"
+#define K_COMPLETE "complete"
+#define K_DEVICES "devices"
+#define K_SUMMARY "summary"
+#define K_EXIT_CODE "exit_code"
+#define K_ERRORS "errors"
+#define K_FEATURES "features"
+
+/* device */
+#define K_CHAR_DEVICE "char_device"
+#define K_VDPA_DEVICE "vdpa_device"
+#define K_CLASS "class"
+#define K_VIRTIO_DEVICE_ID "virtio_device_id"
+#define K_MGMTDEV "mgmtdev"
+#define K_PARENT "parent"
+#define K_BOUND_DRIVER "bound_driver"
+#define K_BACKEND_FEATURES "backend_features"
+#define K_DEVICE_FEATURES "device_features"
+#define K_STATUS "status"
+#define K_LIMITS "limits"
+#define K_CONFIG "config"
+#define K_PROBES "probes"
+#define K_VERDICT "verdict"
+
+/* masks */
+#define K_RAW "raw"
+#define K_NAMES "names"
+#define K_UNKNOWN_BITS "unknown_bits"
+#define K_IOTLB_PERSIST "iotlb_persist"
+
+/* limits */
+#define K_MAX_VRING_SIZE "max_vring_size"
+#define K_VQ_COUNT "vq_count"
+#define K_CONFIG_SIZE "config_size"
+#define K_ADDRESS_SPACES "address_spaces"
+#define K_GROUPS "groups"
+#define K_IOVA_RANGE "iova_range"
+#define K_FIRST "first"
+#define K_LAST "last"
+
+/* config */
+#define K_BYTES_READ "bytes_read"
+#define K_RAW_BYTES "raw_bytes"
+#define K_FIELDS "fields"
+
+/* summary */
+#define K_SUCCEEDED "succeeded"
+#define K_FAILED "failed"
+#define K_TRUSTED "trusted"
+#define K_UNTRUSTED "untrusted"
+#define K_UNKNOWN "unknown"
+
+/* errors */
+#define K_CODE "code"
+#define K_ERRNO "errno"
+#define K_ERRNO_NAME "errno_name"
+#define K_OBJECT "object"
+#define K_OP "op"
+#define K_FIELD "field"
+#define K_MESSAGE "message"
+
+/* features catalogue */
+#define K_NAMESPACE "namespace"
+#define K_BIT "bit"
+#define K_MASK "mask"
+#define K_SINCE_KERNEL "since_kernel"
+#define K_MEANING "meaning"
+
+#endif

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* main.c - command line: options, the command table, help, and the run -> output flow */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "devnode.h"
+#include "exitcode.h"
+#include "output.h"
+#include "signals.h"
+#include "util.h"
+
+const struct command commands[] = {
+	{ "show", cmd_show, "DEV... | --all",
+	  "open each vhost-vdpa device and report features, status, limits and config",
+	  "Opens each device read-only and reports its virtio device id and class, the backend\n"
+	  "features (IOTLB_PERSIST called out), the device features decoded by class, status,\n"
+	  "limits (max vring size, virtqueues, address spaces, groups, config size, IOVA range)\n"
+	  "and the config space decoded for net and block devices. Only read-only ioctls are\n"
+	  "issued, but opening a vhost-vdpa device resets it: never point it at a device in use\n"
+	  "(a device held by another process fails with EBUSY and is left alone).\n"
+	  "A query the kernel does not support leaves its field null with the reason.",
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
+	{ "features", cmd_features, "[NAMESPACE...]",
+	  "list every feature bit this build knows: bit, name, kernel version, meaning",
+	  "Prints the catalogue of backend, transport, net, block, device status and net status\n"
+	  "bits with the mainline kernel release that added each. NAMESPACE limits the list to\n"
+	  "backend, transport, net, block, status or net_status. Opens no device.",
+	  0 },
+};
+const size_t commands_len = ARRAY_SIZE(commands);
+
+enum { OPT_COLOR = 256 };
+
+static const struct option long_opts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char short_opts[] = "ajpqvhV";
+
+static const struct {
+	const char *opt, *text;
+} option_help[] = {
+	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
+	{ "-j, --json", "one JSON document on stdout, also on failure" },
+	{ "-p, --pretty", "indent the JSON document (implies --json)" },
+	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
+	{ "-v, --verbose", "more detail: raw config bytes, every unsupported query on stderr" },
+	{ "    --color=WHEN", "colour: auto (TTY and no NO_COLOR), always or never" },
+	{ "-h, --help", "show this help; 'vdpactl COMMAND --help' for one command" },
+	{ "-V, --version", "print the version" },
+};
+
+static void print_exit_codes(FILE *f)
+{
+	fputs("\nExit status:\n", f);
+	for (size_t i = 0; i < exit_table_len; i++)
+		fprintf(f, "  %3d  %s\n", exit_table[i].code, exit_table[i].meaning);
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: vdpactl [OPTIONS] COMMAND [ARGS]\n\n"
+	      "Shows what vDPA devices promise about IOTLB mappings across a device reset\n"
+	      "(VHOST_BACKEND_F_IOTLB_PERSIST) and everything else vhost-vdpa reports.\n\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < commands_len; i++) {
+		char syn[64];
+
+		snprintf(syn, sizeof(syn), "%s %s", commands[i].name, commands[i].args);
+		fprintf(f, "  %-26s %s\n", syn, commands[i].summary);
+	}
+	fputs("\nDEV is /dev/vhost-vdpa-N, vhost-vdpa-N or a path to such a node. vdpa device\n"
+	      "names (vdpa0) are not accepted yet: they come with device discovery ('list').\n"
+	      "\nOptions:\n",
+	      f);
+	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++)
+		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
+	print_exit_codes(f);
+	fputs("\nSee vdpactl(8).\n", f);
+}
+
+static void command_usage(FILE *f, const struct command *c)
+{
+	fprintf(f, "Usage: vdpactl [OPTIONS] %s %s\n\n%s\n\n%s\n", c->name, c->args, c->summary,
+		c->help);
+	fputs("\nOptions:\n", f);
+	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
+		if (!(c->flags & CMD_TAKES_ALL) && !strcmp(option_help[i].opt, "-a, --all"))
+			continue;
+		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
+	}
+	print_exit_codes(f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < commands_len; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void host_info(struct host_info *h)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0) {
+		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", u.release);
+		snprintf(h->machine, sizeof(h->machine), "%s", u.machine);
+	} else {
+		snprintf(h->kernel_release, sizeof(h->kernel_release), "unknown");
+		snprintf(h->machine, sizeof(h->machine), "unknown");
+	}
+}
+
+/* Print errors to stderr: failures always, per-field notes only with --verbose. */
+static void print_errors(const struct run *r, const struct opts *o)
+{
+	for (size_t i = 0; i < r->errors.n; i++)
+		err_print(&r->errors.v[i], o->quiet);
+	for (size_t d = 0; d < r->n_dev; d++) {
+		const struct err_list *l = &r->dev[d].errors;
+
+		for (size_t i = 0; i < l->n; i++)
+			if (!l->v[i].field || o->verbose)
+				err_print(&l->v[i], o->quiet);
+	}
+}
+
+static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
+{
+	r->exit_code = rc;
+	r->complete = !run_has_errors(r) && rc != VD_EXIT_USAGE;
+	if (o->json)
+		output_json(stdout, r, o);
+	else if (rc == 0 || r->n_dev || r->features_catalogue)
+		output_text(stdout, r, o);
+	print_errors(r, o);
+	if (usage_error)
+		fputs("Try 'vdpactl --help' for more information.\n", stderr);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = VD_EXIT_INTERNAL;
+	run_free(r);
+	devnode_release();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .color = COLOR_AUTO };
+	struct run r = { 0 };
+	const struct command *cmd = NULL;
+	bool help = false;
+	int c, rc;
+
+	host_info(&r.host);
+	/* A --json anywhere makes even a usage error a JSON document. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--pretty") ||
+		    (argv[i][0] == '-' && argv[i][1] != '-' &&
+		     (strchr(argv[i], 'j') || strchr(argv[i], 'p'))))
+			o.json = true;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o.all = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'p':
+			o.json = o.pretty = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				o.color = COLOR_AUTO;
+			else if (!strcmp(optarg, "always"))
+				o.color = COLOR_ALWAYS;
+			else if (!strcmp(optarg, "never"))
+				o.color = COLOR_NEVER;
+			else {
+				err_add(&r.errors, ERR_USAGE, 0, NULL, "--color", NULL,
+					"invalid value '%s': use auto, always or never", optarg);
+				return finish(&r, &o, VD_EXIT_USAGE, true);
+			}
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			printf("vdpactl %s\n", VDPACTL_VERSION);
+			return VD_EXIT_OK;
+		default:
+			if (optopt && strchr(short_opts, optopt))
+				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
+					"option '-%c' requires an argument", optopt);
+			else if (optopt)
+				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
+					"invalid option '-%c'", optopt);
+			else
+				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
+					"unrecognized option '%s'", argv[optind - 1]);
+			return finish(&r, &o, VD_EXIT_USAGE, true);
+		}
+	}
+	o.use_color = o.color == COLOR_ALWAYS ||
+		      (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+
+	if (optind < argc) {
+		cmd = find_command(argv[optind]);
+		if (!cmd) {
+			if (help) {
+				usage(stdout);
+				return VD_EXIT_OK;
+			}
+			err_add(&r.errors, ERR_USAGE, 0, argv[optind], NULL, NULL,
+				"unknown command (commands: show, features)");
+			return finish(&r, &o, VD_EXIT_USAGE, true);
+		}
+		r.command = cmd->name;
+		optind++;
+	}
+	if (help) {
+		if (cmd)
+			command_usage(stdout, cmd);
+		else
+			usage(stdout);
+		return VD_EXIT_OK;
+	}
+	if (!cmd) {
+		err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL, "no command given");
+		return finish(&r, &o, VD_EXIT_USAGE, true);
+	}
+	if (o.all && !(cmd->flags & CMD_TAKES_ALL)) {
+		err_add(&r.errors, ERR_USAGE, 0, NULL, "--all", NULL,
+			"the %s command does not take --all", cmd->name);
+		return finish(&r, &o, VD_EXIT_USAGE, true);
+	}
+	o.args = argv + optind;
+	o.n_args = (size_t)(argc - optind);
+
+	signals_install();
+	rc = cmd->run(&r, &o);
+	if (vd_signal) {
+		rc = signals_exit_code();
+		err_add(&r.errors, ERR_INTERRUPTED, 0, NULL, NULL, NULL,
+			"interrupted by %s; every device was closed",
+			vd_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+	}
+	return finish(&r, &o, rc,
+		      rc == VD_EXIT_USAGE && r.errors.n && r.errors.v[0].code == ERR_USAGE);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* model.c - lifetime of the data model */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *path)
+{
+	struct vdpa_device *d;
+	const char *base;
+
+	r->dev = xrealloc(r->dev, (r->n_dev + 1) * sizeof(*r->dev));
+	d = &r->dev[r->n_dev++];
+	memset(d, 0, sizeof(*d));
+	d->arg = xstrdup(arg);
+	d->char_device = xstrdup(path);
+	base = strrchr(path, '/');
+	d->name = xstrdup(base ? base + 1 : path);
+	d->cls = CLASS_UNKNOWN;
+	return d;
+}
+
+void run_free(struct run *r)
+{
+	for (size_t i = 0; i < r->n_dev; i++) {
+		struct vdpa_device *d = &r->dev[i];
+
+		free(d->arg);
+		free(d->char_device);
+		free(d->name);
+		free(d->vdpa_device);
+		free(d->config_raw);
+		err_list_free(&d->errors);
+	}
+	free(r->dev);
+	r->dev = NULL;
+	r->n_dev = 0;
+	err_list_free(&r->errors);
+}
+
+bool run_has_errors(const struct run *r)
+{
+	if (r->errors.n)
+		return true;
+	for (size_t i = 0; i < r->n_dev; i++)
+		if (r->dev[i].errors.n)
+			return true;
+	return false;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * model.h - plain data that commands collect and output_json.c / output_text.c render.
+ * Nothing here does I/O; a field that could not be read has valid == false and an errors[] entry.
+ */
+#ifndef VDPACTL_MODEL_H
+#define VDPACTL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "errors.h"
+#include "feature_bits.h"
+
+struct opt_u64 {
+	bool valid;
+	uint64_t v;
+};
+
+struct vdpa_device {
+	char *arg;	   /* the DEV argument as given (or the scanned path for --all) */
+	char *char_device; /* "/dev/vhost-vdpa-N" or the path given */
+	char *name;	   /* vdpa device name when known, else the char device's basename */
+	char *vdpa_device; /* NULL until discovery knows it */
+	int exit_code;	   /* 0, or the exit code of the failure that stopped this device */
+	bool opened;	   /* the device was opened and identified */
+
+	struct opt_u64 device_id;
+	enum dev_class cls;
+	struct opt_u64 backend_features;
+	struct opt_u64 device_features;
+	struct opt_u64 status;
+	struct opt_u64 max_vring_size;
+	struct opt_u64 vq_count;
+	struct opt_u64 config_size;
+	struct opt_u64 address_spaces;
+	struct opt_u64 groups;
+	struct opt_u64 iova_first, iova_last; /* valid together */
+
+	bool config_valid;
+	uint8_t *config_raw; /* bytes read from config space */
+	size_t config_len;
+	struct cfg_decoded config;
+
+	struct err_list errors;
+};
+
+struct host_info {
+	char kernel_release[65];
+	char machine[65];
+};
+
+struct run {
+	const char *command; /* NULL when the command line could not be parsed */
+	struct host_info host;
+	struct vdpa_device *dev;
+	size_t n_dev;
+	bool complete;
+	int exit_code;
+	struct err_list errors;	 /* run-level errors (usage, /proc/devices, ...) */
+	bool features_catalogue; /* the features command: render the feature table */
+	uint64_t ns_filter;	 /* features command: bit per enum feat_ns to include */
+};
+
+void run_free(struct run *r);
+struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *path);
+/* true if any device or run-level error exists */
+bool run_has_errors(const struct run *r);
+
+#endif

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * output_json.c - the JSON document (spec section 3; schema in vdpactl.schema.json).
+ * One document per run; fields are never omitted: unknown values are null.
+ */
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "compat.h"
+#include "keys.h"
+#include "output.h"
+#include "util.h"
+
+static json_object *hex(uint64_t v, unsigned digits)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%0*" PRIx64, (int)digits, v);
+	return json_object_new_string(buf);
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *u64_or_null(const struct opt_u64 *v)
+{
+	return v->valid ? json_object_new_uint64(v->v) : NULL;
+}
+
+static json_object *mask_object(const struct decoded_mask *m, uint64_t raw, unsigned digits)
+{
+	json_object *o = json_object_new_object();
+	json_object *names = json_object_new_array();
+	json_object *unknown = json_object_new_array();
+
+	json_object_object_add(o, K_RAW, hex(raw, digits));
+	for (size_t i = 0; i < m->n_feat; i++)
+		json_object_array_add(names, json_object_new_string(m->feat[i]->name));
+	for (size_t i = 0; i < m->n_unknown; i++)
+		json_object_array_add(unknown, json_object_new_int((int)m->unknown[i]));
+	json_object_object_add(o, K_NAMES, names);
+	json_object_object_add(o, K_UNKNOWN_BITS, unknown);
+	return o;
+}
+
+static json_object *ns_mask(uint64_t raw, enum feat_ns ns, unsigned digits)
+{
+	struct decoded_mask m;
+
+	decode_mask(raw, &ns, 1, &m);
+	return mask_object(&m, raw, digits);
+}
+
+static json_object *errors_array(const struct err_list *l)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct vd_error *e = &l->v[i];
+		json_object *o = json_object_new_object();
+		const char *en = e->errnum ? errno_name(e->errnum) : NULL;
+
+		json_object_object_add(o, K_CODE, json_object_new_string(err_code_name(e->code)));
+		json_object_object_add(o, K_ERRNO,
+				       e->errnum ? json_object_new_int(e->errnum) : NULL);
+		json_object_object_add(o, K_ERRNO_NAME, str_or_null(en));
+		json_object_object_add(o, K_OBJECT, str_or_null(e->object));
+		json_object_object_add(o, K_OP, str_or_null(e->op));
+		json_object_object_add(o, K_FIELD, str_or_null(e->field));
+		json_object_object_add(o, K_MESSAGE, json_object_new_string(e->message));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *config_object(const struct vdpa_device *d)
+{
+	json_object *o, *raw;
+	char *hexbuf;
+
+	if (!d->config_valid)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, K_CLASS, json_object_new_string(class_name(d->cls)));
+	json_object_object_add(o, K_BYTES_READ, json_object_new_uint64(d->config_len));
+	hexbuf = xmalloc(d->config_len * 2 + 1);
+	for (size_t i = 0; i < d->config_len; i++)
+		snprintf(hexbuf + 2 * i, 3, "%02x", d->config_raw[i]);
+	hexbuf[d->config_len * 2] = '\0';
+	raw = json_object_new_string(hexbuf);
+	free(hexbuf);
+	json_object_object_add(o, K_RAW_BYTES, raw);
+	for (size_t i = 0; i < d->config.n; i++) {
+		const struct cfg_value *v = &d->config.v[i];
+		json_object *val = NULL;
+		char mac[18];
+
+		if (v->state == CFG_PRESENT) {
+			switch (v->field->fmt) {
+			case CFG_MAC:
+				snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+					 v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4],
+					 v->mac[5]);
+				val = json_object_new_string(mac);
+				break;
+			case CFG_FLAGS:
+				val = ns_mask(v->v, NS_NET_STATUS, v->field->size * 2);
+				break;
+			case CFG_DUPLEX:
+				val = json_object_new_string(v->v == 1	 ? "full"
+							     : v->v == 0 ? "half"
+									 : "unknown");
+				break;
+			default:
+				val = json_object_new_uint64(v->v);
+				break;
+			}
+		}
+		json_object_object_add(o, v->field->key, val);
+	}
+	return o;
+}
+
+static json_object *device_object(const struct vdpa_device *d)
+{
+	json_object *o = json_object_new_object();
+	json_object *limits = json_object_new_object();
+	json_object *iova = NULL;
+
+	json_object_object_add(o, K_NAME, json_object_new_string(d->name));
+	json_object_object_add(o, K_CHAR_DEVICE, json_object_new_string(d->char_device));
+	json_object_object_add(o, K_VDPA_DEVICE, str_or_null(d->vdpa_device));
+	json_object_object_add(
+		o, K_CLASS, d->device_id.valid ? json_object_new_string(class_name(d->cls)) : NULL);
+	json_object_object_add(o, K_VIRTIO_DEVICE_ID, u64_or_null(&d->device_id));
+	json_object_object_add(o, K_MGMTDEV, NULL);
+	json_object_object_add(o, K_PARENT, NULL);
+	json_object_object_add(o, K_BOUND_DRIVER,
+			       d->opened ? json_object_new_string("vhost_vdpa") : NULL);
+
+	if (d->backend_features.valid) {
+		json_object *bf = ns_mask(d->backend_features.v, NS_BACKEND, 16);
+		uint64_t persist = UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST;
+
+		json_object_object_add(
+			bf, K_IOTLB_PERSIST,
+			json_object_new_boolean(!!(d->backend_features.v & persist)));
+		json_object_object_add(o, K_BACKEND_FEATURES, bf);
+	} else {
+		json_object_object_add(o, K_BACKEND_FEATURES, NULL);
+	}
+	if (d->device_features.valid) {
+		struct decoded_mask m;
+
+		decode_device_features(d->device_features.v, d->cls, &m);
+		json_object_object_add(o, K_DEVICE_FEATURES,
+				       mask_object(&m, d->device_features.v, 16));
+	} else {
+		json_object_object_add(o, K_DEVICE_FEATURES, NULL);
+	}
+	json_object_object_add(o, K_STATUS,
+			       d->status.valid ? ns_mask(d->status.v, NS_STATUS, 2) : NULL);
+
+	json_object_object_add(limits, K_MAX_VRING_SIZE, u64_or_null(&d->max_vring_size));
+	json_object_object_add(limits, K_VQ_COUNT, u64_or_null(&d->vq_count));
+	json_object_object_add(limits, K_CONFIG_SIZE, u64_or_null(&d->config_size));
+	json_object_object_add(limits, K_ADDRESS_SPACES, u64_or_null(&d->address_spaces));
+	json_object_object_add(limits, K_GROUPS, u64_or_null(&d->groups));
+	if (d->iova_first.valid) {
+		iova = json_object_new_object();
+		json_object_object_add(iova, K_FIRST, hex(d->iova_first.v, 16));
+		json_object_object_add(iova, K_LAST, hex(d->iova_last.v, 16));
+	}
+	json_object_object_add(limits, K_IOVA_RANGE, iova);
+	json_object_object_add(o, K_LIMITS, d->opened ? limits : NULL);
+	if (!d->opened)
+		json_object_put(limits);
+	json_object_object_add(o, K_CONFIG, config_object(d));
+	json_object_object_add(o, K_PROBES, json_object_new_array());
+	json_object_object_add(o, K_VERDICT, NULL);
+	json_object_object_add(o, K_EXIT_CODE, json_object_new_int(d->exit_code));
+	json_object_object_add(o, K_ERRORS, errors_array(&d->errors));
+	return o;
+}
+
+static json_object *features_array(const struct run *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < feature_table_len; i++) {
+		const struct feature_desc *f = &feature_table[i];
+		json_object *o;
+
+		if (!(r->ns_filter & (UINT64_C(1) << f->ns)))
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, K_NAMESPACE, json_object_new_string(feat_ns_name(f->ns)));
+		json_object_object_add(o, K_BIT, json_object_new_int((int)f->bit));
+		json_object_object_add(o, K_MASK, hex(UINT64_C(1) << f->bit, 16));
+		json_object_object_add(o, K_NAME, json_object_new_string(f->name));
+		json_object_object_add(o, K_SINCE_KERNEL, json_object_new_string(f->since));
+		json_object_object_add(o, K_MEANING, json_object_new_string(f->meaning));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+void output_json(FILE *out, const struct run *r, const struct opts *o)
+{
+	json_object *doc = json_object_new_object();
+	json_object *tool = json_object_new_object();
+	json_object *host = json_object_new_object();
+	json_object *devs = json_object_new_array();
+	json_object *summary = json_object_new_object();
+	size_t ok = 0;
+
+	json_object_object_add(doc, K_SCHEMA_VERSION, json_object_new_int(SCHEMA_VERSION));
+	json_object_object_add(tool, K_NAME, json_object_new_string("vdpactl"));
+	json_object_object_add(tool, K_VERSION, json_object_new_string(VDPACTL_VERSION));
+	json_object_object_add(doc, K_TOOL, tool);
+	json_object_object_add(host, K_KERNEL_RELEASE,
+			       json_object_new_string(r->host.kernel_release));
+	json_object_object_add(host, K_MACHINE, json_object_new_string(r->host.machine));
+	json_object_object_add(doc, K_HOST, host);
+	json_object_object_add(doc, K_COMMAND, str_or_null(r->command));
+	json_object_object_add(doc, K_COMPLETE, json_object_new_boolean(r->complete));
+	for (size_t i = 0; i < r->n_dev; i++) {
+		json_object_array_add(devs, device_object(&r->dev[i]));
+		ok += r->dev[i].exit_code == 0;
+	}
+	json_object_object_add(doc, K_DEVICES, devs);
+	if (r->features_catalogue)
+		json_object_object_add(doc, K_FEATURES, features_array(r));
+	json_object_object_add(summary, K_DEVICES, json_object_new_uint64(r->n_dev));
+	json_object_object_add(summary, K_SUCCEEDED, json_object_new_uint64(ok));
+	json_object_object_add(summary, K_FAILED, json_object_new_uint64(r->n_dev - ok));
+	json_object_object_add(summary, K_TRUSTED, NULL);
+	json_object_object_add(summary, K_UNTRUSTED, NULL);
+	json_object_object_add(summary, K_UNKNOWN, NULL);
+	json_object_object_add(doc, K_SUMMARY, summary);
+	json_object_object_add(doc, K_EXIT_CODE, json_object_new_int(r->exit_code));
+	json_object_object_add(doc, K_ERRORS, errors_array(&r->errors));
+
+	fputs(json_object_to_json_string_ext(
+		      doc, (o->pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
+				   JSON_C_TO_STRING_NOSLASHESCAPE),
+	      out);
+	fputc('\n', out);
+	json_object_put(doc);
+}

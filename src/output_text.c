@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * output_text.c - human output. Same content whether or not stdout is a TTY; only colour differs.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compat.h"
+#include "output.h"
+#include "util.h"
+
+#define LABEL_W 22
+#define WRAP_COL 100
+
+struct pen {
+	FILE *out;
+	bool color;
+};
+
+static const char *col(const struct pen *p, const char *code)
+{
+	return p->color ? code : "";
+}
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define RED "\033[31m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+static void label(const struct pen *p, int indent, const char *l)
+{
+	int w = LABEL_W - indent;
+
+	int pad = w - (int)strlen(l) - 1;
+
+	fprintf(p->out, "%*s%s:%*s", indent, "", l, pad > 0 ? pad : 1, "");
+}
+
+/* Print words wrapped at WRAP_COL, continuation lines aligned under the value column. */
+static void words(const struct pen *p, const struct decoded_mask *m, bool with_unknown)
+{
+	int colpos = LABEL_W;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < m->n_feat + (with_unknown ? m->n_unknown : 0); i++) {
+		char buf[32];
+		int len;
+
+		if (i < m->n_feat)
+			snprintf(buf, sizeof(buf), "%s", m->feat[i]->name);
+		else
+			snprintf(buf, sizeof(buf), "bit%u", m->unknown[i - m->n_feat]);
+		len = (int)strlen(buf);
+		if (shown && colpos + 1 + len > WRAP_COL) {
+			fprintf(p->out, "\n%*s", LABEL_W, "");
+			colpos = LABEL_W;
+		} else if (shown) {
+			fputc(' ', p->out);
+			colpos++;
+		}
+		fputs(buf, p->out);
+		colpos += len;
+		shown++;
+	}
+	if (!shown)
+		fputs("(none)", p->out);
+	fputc('\n', p->out);
+}
+
+static void unavailable(const struct pen *p, const struct vdpa_device *d, const char *field)
+{
+	for (size_t i = 0; i < d->errors.n; i++) {
+		const struct vd_error *e = &d->errors.v[i];
+
+		if (e->field && !strcmp(e->field, field)) {
+			fprintf(p->out, "unavailable: %s\n", e->message);
+			return;
+		}
+	}
+	fputs("unavailable\n", p->out);
+}
+
+static void u64_line(const struct pen *p, const struct vdpa_device *d, int indent, const char *l,
+		     const struct opt_u64 *v, const char *field, const char *unit)
+{
+	label(p, indent, l);
+	if (v->valid)
+		fprintf(p->out, "%" PRIu64 "%s\n", v->v, unit);
+	else
+		unavailable(p, d, field);
+}
+
+static void print_config(const struct pen *p, const struct vdpa_device *d, bool verbose)
+{
+	char title[32];
+
+	snprintf(title, sizeof(title), "config (%s)", class_name(d->cls));
+	label(p, 2, title);
+	if (!d->config_valid) {
+		unavailable(p, d, "config");
+		return;
+	}
+	fprintf(p->out, "%zu bytes read\n", d->config_len);
+	if (verbose) {
+		label(p, 4, "raw");
+		for (size_t i = 0; i < d->config_len; i++)
+			fprintf(p->out, "%02x%s", d->config_raw[i],
+				(i + 1) % 32 == 0 && i + 1 < d->config_len
+					? "\n                      "
+					: "");
+		fputc('\n', p->out);
+	}
+	for (size_t i = 0; i < d->config.n; i++) {
+		const struct cfg_value *v = &d->config.v[i];
+		struct decoded_mask m;
+		enum feat_ns ns = NS_NET_STATUS;
+
+		label(p, 4, v->field->key);
+		if (v->state == CFG_NOT_OFFERED) {
+			fprintf(p->out, "- (%s not offered)\n",
+				cfg_need_name(v->field) ? cfg_need_name(v->field) : "feature");
+			continue;
+		}
+		if (v->state == CFG_TOO_SHORT) {
+			fputs("unavailable: config space too short\n", p->out);
+			continue;
+		}
+		switch (v->field->fmt) {
+		case CFG_MAC:
+			fprintf(p->out, "%02x:%02x:%02x:%02x:%02x:%02x\n", v->mac[0], v->mac[1],
+				v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+			break;
+		case CFG_FLAGS:
+			decode_mask(v->v, &ns, 1, &m);
+			fprintf(p->out, "0x%04" PRIx64 " ", v->v);
+			words(p, &m, true);
+			break;
+		case CFG_DUPLEX:
+			fprintf(p->out, "%s\n",
+				v->v == 1   ? "full"
+				: v->v == 0 ? "half"
+					    : "unknown");
+			break;
+		case CFG_SPEED:
+			if (v->v == UINT32_MAX)
+				fputs("unknown\n", p->out);
+			else
+				fprintf(p->out, "%" PRIu64 " Mbit/s\n", v->v);
+			break;
+		default:
+			fprintf(p->out, "%" PRIu64 "\n", v->v);
+			break;
+		}
+	}
+}
+
+static void print_device(const struct pen *p, const struct vdpa_device *d, bool verbose)
+{
+	struct decoded_mask m;
+	enum feat_ns ns;
+
+	fprintf(p->out, "%s%s%s", col(p, BOLD), d->char_device, col(p, RESET));
+	if (d->vdpa_device)
+		fprintf(p->out, " (%s)", d->vdpa_device);
+	fputc('\n', p->out);
+	if (!d->opened) {
+		for (size_t i = 0; i < d->errors.n; i++) {
+			const struct vd_error *e = &d->errors.v[i];
+
+			label(p, 2, "error");
+			fprintf(p->out, "%s%s%s%s\n", col(p, RED), e->op ? e->op : "",
+				e->op ? ": " : "", e->message);
+			fputs(col(p, RESET), p->out);
+		}
+		return;
+	}
+	label(p, 2, "class");
+	if (d->device_id.valid)
+		fprintf(p->out, "%s (virtio device id %" PRIu64 ")\n", class_name(d->cls),
+			d->device_id.v);
+	else
+		unavailable(p, d, "virtio_device_id");
+
+	label(p, 2, "backend features");
+	if (d->backend_features.valid) {
+		bool persist =
+			d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST);
+
+		fprintf(p->out, "0x%016" PRIx64 "\n", d->backend_features.v);
+		fprintf(p->out, "%*s", LABEL_W, "");
+		ns = NS_BACKEND;
+		decode_mask(d->backend_features.v, &ns, 1, &m);
+		words(p, &m, true);
+		label(p, 2, "IOTLB_PERSIST");
+		if (persist)
+			fprintf(p->out,
+				"%syes%s: kernel and parent driver promise that IOTLB "
+				"mappings survive a reset\n",
+				col(p, GREEN), col(p, RESET));
+		else
+			fprintf(p->out, "%sno%s: mappings are not promised to survive a reset\n",
+				col(p, YELLOW), col(p, RESET));
+	} else {
+		unavailable(p, d, "backend_features");
+	}
+
+	label(p, 2, "device features");
+	if (d->device_features.valid) {
+		enum feat_ns tns = NS_TRANSPORT;
+		int cns = class_feature_ns(d->cls);
+		struct decoded_mask all;
+
+		fprintf(p->out, "0x%016" PRIx64 "\n", d->device_features.v);
+		decode_mask(d->device_features.v, &tns, 1, &m);
+		label(p, 4, "transport");
+		words(p, &m, false);
+		if (cns >= 0) {
+			ns = (enum feat_ns)cns;
+			decode_mask(d->device_features.v, &ns, 1, &m);
+			label(p, 4, class_name(d->cls));
+			words(p, &m, false);
+		}
+		decode_device_features(d->device_features.v, d->cls, &all);
+		if (all.n_unknown) {
+			all.n_feat = 0;
+			label(p, 4, "unknown bits");
+			words(p, &all, true);
+		}
+	} else {
+		unavailable(p, d, "device_features");
+	}
+
+	label(p, 2, "status");
+	if (d->status.valid) {
+		ns = NS_STATUS;
+		decode_mask(d->status.v, &ns, 1, &m);
+		fprintf(p->out, "0x%02" PRIx64 " ", d->status.v);
+		if (d->status.v == 0)
+			fputs("(reset)\n", p->out);
+		else
+			words(p, &m, true);
+	} else {
+		unavailable(p, d, "status");
+	}
+	u64_line(p, d, 2, "max vring size", &d->max_vring_size, "limits.max_vring_size", "");
+	u64_line(p, d, 2, "virtqueues", &d->vq_count, "limits.vq_count", "");
+	u64_line(p, d, 2, "address spaces", &d->address_spaces, "limits.address_spaces", "");
+	u64_line(p, d, 2, "vq groups", &d->groups, "limits.groups", "");
+	u64_line(p, d, 2, "config size", &d->config_size, "limits.config_size", " bytes");
+	label(p, 2, "IOVA range");
+	if (d->iova_first.valid)
+		fprintf(p->out, "0x%016" PRIx64 "-0x%016" PRIx64 "\n", d->iova_first.v,
+			d->iova_last.v);
+	else
+		unavailable(p, d, "limits.iova_range");
+	print_config(p, d, verbose);
+}
+
+static void print_features(const struct pen *p, const struct run *r)
+{
+	fprintf(p->out, "%s%-10s %3s  %-22s %-7s %s%s\n", col(p, BOLD), "NAMESPACE", "BIT", "NAME",
+		"SINCE", "MEANING", col(p, RESET));
+	for (size_t i = 0; i < feature_table_len; i++) {
+		const struct feature_desc *f = &feature_table[i];
+
+		if (!(r->ns_filter & (UINT64_C(1) << f->ns)))
+			continue;
+		fprintf(p->out, "%-10s %3u  %-22s %-7s %s\n", feat_ns_name(f->ns), f->bit, f->name,
+			f->since, f->meaning);
+	}
+}
+
+void output_text(FILE *out, const struct run *r, const struct opts *o)
+{
+	struct pen p = { out, o->use_color };
+	size_t ok = 0;
+
+	if (o->quiet)
+		return;
+	if (r->features_catalogue) {
+		print_features(&p, r);
+		return;
+	}
+	/* a single device that failed is reported on stderr only */
+	if (r->n_dev == 1 && !r->dev[0].opened)
+		return;
+	for (size_t i = 0; i < r->n_dev; i++) {
+		if (i)
+			fputc('\n', out);
+		print_device(&p, &r->dev[i], o->verbose);
+		ok += r->dev[i].exit_code == 0;
+	}
+	if (r->n_dev > 1)
+		fprintf(out, "\n%zu devices: %zu shown, %zu failed\n", r->n_dev, ok, r->n_dev - ok);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h - allocation that never returns NULL, small string helpers */
+#ifndef VDPACTL_UTIL_H
+#define VDPACTL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* "0x" + 16 lowercase hex digits; buf must hold 19 bytes */
+#define HEX64_LEN 19
+const char *hex64(uint64_t v, char buf[HEX64_LEN]);
+
+/* Parse a decimal unsigned integer that must fill the whole string; -1 on error. */
+int parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+#endif

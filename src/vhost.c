@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vhost.c - the only code that opens, queries, writes to or closes a vhost-vdpa device.
+ *
+ * Safety (spec 5.1): nothing is opened unless stat() says it is a character device with the
+ * vhost-vdpa major, and nothing is issued on a descriptor unless fstat() confirms the same dev_t.
+ */
+#include "vhost.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "devnode.h"
+#include "exitcode.h"
+#include "signals.h"
+#include "util.h"
+
+static const struct {
+	unsigned long req;
+	const char *name;
+	unsigned size;
+} queries[VQ_COUNT] = {
+	[VQ_DEVICE_ID] = { VHOST_VDPA_GET_DEVICE_ID, "VHOST_VDPA_GET_DEVICE_ID", 4 },
+	[VQ_BACKEND_FEATURES] = { VHOST_GET_BACKEND_FEATURES, "VHOST_GET_BACKEND_FEATURES", 8 },
+	[VQ_FEATURES] = { VHOST_GET_FEATURES, "VHOST_GET_FEATURES", 8 },
+	[VQ_STATUS] = { VHOST_VDPA_GET_STATUS, "VHOST_VDPA_GET_STATUS", 1 },
+	[VQ_VRING_NUM] = { VHOST_VDPA_GET_VRING_NUM, "VHOST_VDPA_GET_VRING_NUM", 2 },
+	[VQ_CONFIG_SIZE] = { VHOST_VDPA_GET_CONFIG_SIZE, "VHOST_VDPA_GET_CONFIG_SIZE", 4 },
+	[VQ_VQS_COUNT] = { VHOST_VDPA_GET_VQS_COUNT, "VHOST_VDPA_GET_VQS_COUNT", 4 },
+	[VQ_AS_NUM] = { VHOST_VDPA_GET_AS_NUM, "VHOST_VDPA_GET_AS_NUM", 4 },
+	[VQ_GROUP_NUM] = { VHOST_VDPA_GET_GROUP_NUM, "VHOST_VDPA_GET_GROUP_NUM", 4 },
+};
+
+const char *vhost_query_name(enum vhost_query q)
+{
+	return (unsigned)q < VQ_COUNT ? queries[q].name : "?";
+}
+
+static const char *file_type(mode_t m)
+{
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	return "not a character device";
+}
+
+static int fail(struct err_list *errs, enum err_code code, int errnum, const char *path,
+		const char *op, const char *hint, const char *msg)
+{
+	struct vd_error *e = err_add(errs, code, errnum, path, op, NULL, "%s", msg);
+
+	err_set_hint(e, hint);
+	return err_code_exit(code);
+}
+
+static int fail_errno(struct err_list *errs, int errnum, const char *path, const char *op)
+{
+	const char *hint;
+	enum err_code code = err_classify_open(errnum, &hint);
+
+	return fail(errs, code, errnum, path, op, hint, vd_strerror(errnum));
+}
+
+int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct err_list *errs)
+{
+	struct stat st, fst;
+	const char *drv;
+	char msg[200];
+	int fd;
+
+	*fd_out = -1;
+	if (vd_signal)
+		return fail(errs, ERR_INTERRUPTED, EINTR, path, NULL, NULL, "interrupted");
+	if (stat(path, &st) < 0) {
+		int e = errno;
+
+		if (e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG)
+			return fail(errs, ERR_USAGE, e, path, "stat", NULL, vd_strerror(e));
+		return fail_errno(errs, e, path, "stat");
+	}
+	if (!S_ISCHR(st.st_mode)) {
+		snprintf(msg, sizeof(msg), "not a vhost-vdpa character device (%s)",
+			 file_type(st.st_mode));
+		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
+	}
+	drv = chrdev_driver_name(major(st.st_rdev));
+	if (vmajor < 0 && drv) {
+		snprintf(msg, sizeof(msg),
+			 "not a vhost-vdpa character device (device %u:%u belongs to '%s')",
+			 major(st.st_rdev), minor(st.st_rdev), drv);
+		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
+	}
+	if (vmajor < 0) {
+		snprintf(msg, sizeof(msg),
+			 "character device %u:%u cannot be verified: the kernel has no vhost-vdpa "
+			 "driver registered in /proc/devices",
+			 major(st.st_rdev), minor(st.st_rdev));
+		return fail(errs, ERR_UNSUPPORTED, 0, path, NULL,
+			    "load the vhost_vdpa module or use a kernel with CONFIG_VHOST_VDPA",
+			    msg);
+	}
+	if (major(st.st_rdev) != (unsigned)vmajor) {
+		snprintf(msg, sizeof(msg),
+			 "not a vhost-vdpa character device (device %u:%u belongs to '%s'; "
+			 "vhost-vdpa is major %d)",
+			 major(st.st_rdev), minor(st.st_rdev), drv ? drv : "no driver", vmajor);
+		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
+	}
+
+	fd = open(path, (rdwr ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return fail_errno(errs, errno, path, "open");
+	if (fstat(fd, &fst) < 0) {
+		int e = errno;
+
+		close(fd);
+		return fail_errno(errs, e, path, "fstat");
+	}
+	if (!S_ISCHR(fst.st_mode) || fst.st_rdev != st.st_rdev) {
+		close(fd);
+		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL,
+			    "the node changed between stat and open; refusing to use it");
+	}
+	signals_track_fd(fd);
+	*fd_out = fd;
+	return 0;
+}
+
+void vhost_close(int fd)
+{
+	if (fd < 0)
+		return;
+	signals_untrack_fd(fd);
+	close(fd);
+}
+
+int vhost_query(int fd, enum vhost_query q, uint64_t *out)
+{
+	union {
+		uint8_t u8;
+		uint16_t u16;
+		uint32_t u32;
+		uint64_t u64;
+	} v;
+
+	if ((unsigned)q >= VQ_COUNT)
+		return -EINVAL;
+	if (vd_signal)
+		return -EINTR;
+	memset(&v, 0, sizeof(v));
+	if (ioctl(fd, queries[q].req, &v) < 0)
+		return -errno;
+	switch (queries[q].size) {
+	case 1:
+		*out = v.u8;
+		break;
+	case 2:
+		*out = v.u16;
+		break;
+	case 4:
+		*out = v.u32;
+		break;
+	default:
+		*out = v.u64;
+		break;
+	}
+	return 0;
+}
+
+int vhost_get_iova_range(int fd, uint64_t *first, uint64_t *last)
+{
+	struct vhost_vdpa_iova_range r;
+
+	if (vd_signal)
+		return -EINTR;
+	memset(&r, 0, sizeof(r));
+	if (ioctl(fd, VHOST_VDPA_GET_IOVA_RANGE, &r) < 0)
+		return -errno;
+	*first = r.first;
+	*last = r.last;
+	return 0;
+}
+
+int vhost_get_config(int fd, uint32_t off, uint32_t len, uint8_t *buf)
+{
+	struct vhost_vdpa_config *c;
+	int rc = 0;
+
+	if (vd_signal)
+		return -EINTR;
+	c = xcalloc(1, sizeof(*c) + len);
+	c->off = off;
+	c->len = len;
+	if (ioctl(fd, VHOST_VDPA_GET_CONFIG, c) < 0)
+		rc = -errno;
+	else
+		memcpy(buf, c->buf, len);
+	free(c);
+	return rc;
+}

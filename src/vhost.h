@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vhost.h - the one seam to a vhost-vdpa character device: every open(), ioctl(), write() and
+ * close() on /dev/vhost-vdpa-N is in vhost.c.
+ */
+#ifndef VDPACTL_VHOST_H
+#define VDPACTL_VHOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+/*
+ * Open @path only if it is a vhost-vdpa character device: stat() before open (so no other
+ * device is ever opened), open O_CLOEXEC|O_NOCTTY (O_RDWR if @rdwr, else O_RDONLY), then fstat()
+ * on the descriptor (no TOCTOU) comparing type and dev_t. @vmajor is the vhost-vdpa major, or -1
+ * when /proc/devices has none (a character device is then refused as unsupported).
+ * Returns 0 and *fd, or an exit code (2-6, 1, 130/143) with the error recorded in @errs.
+ */
+int vhost_open(const char *path, int vmajor, bool rdwr, int *fd, struct err_list *errs);
+void vhost_close(int fd);
+
+/* Read-only queries, one per ioctl (table in vhost.c). */
+enum vhost_query {
+	VQ_DEVICE_ID,	     /* VHOST_VDPA_GET_DEVICE_ID, u32 */
+	VQ_BACKEND_FEATURES, /* VHOST_GET_BACKEND_FEATURES, u64 */
+	VQ_FEATURES,	     /* VHOST_GET_FEATURES, u64 */
+	VQ_STATUS,	     /* VHOST_VDPA_GET_STATUS, u8 */
+	VQ_VRING_NUM,	     /* VHOST_VDPA_GET_VRING_NUM, u16 */
+	VQ_CONFIG_SIZE,	     /* VHOST_VDPA_GET_CONFIG_SIZE, u32 */
+	VQ_VQS_COUNT,	     /* VHOST_VDPA_GET_VQS_COUNT, u32 */
+	VQ_AS_NUM,	     /* VHOST_VDPA_GET_AS_NUM, u32 */
+	VQ_GROUP_NUM,	     /* VHOST_VDPA_GET_GROUP_NUM, u32 */
+	VQ_COUNT
+};
+
+const char *vhost_query_name(enum vhost_query q);
+/* 0 and *out, or -errno. Returns -EINTR without calling the kernel once a signal arrived. */
+int vhost_query(int fd, enum vhost_query q, uint64_t *out);
+int vhost_get_iova_range(int fd, uint64_t *first, uint64_t *last);
+/* VHOST_VDPA_GET_CONFIG of @len bytes at @off into @buf. 0 or -errno. */
+int vhost_get_config(int fd, uint32_t off, uint32_t len, uint8_t *buf);
+
+#endif
