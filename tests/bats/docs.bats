@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# --help, the man page and the completions stay in step.
+load helpers
+
+TOP=$BATS_TEST_DIRNAME/../..
+
+long_options() {
+	"$VDPACTL" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]*' | sort -u
+}
+
+commands() {
+	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'
+}
+
+@test "the help lists the commands show and features" {
+	run -0 commands
+	assert_output "show
+features"
+}
+
+@test "every long option in --help is in every completion and in the man page" {
+	local opts
+	opts=$(long_options)
+	[[ -n $opts ]]
+	for f in completions/vdpactl.bash completions/_vdpactl completions/vdpactl.fish; do
+		for o in $opts; do
+			case $f in
+			*.fish) grep -qE -- "-l ${o#--}( |$)" "$TOP/$f" || fail "$f lacks $o" ;;
+			*) grep -qF -- "$o" "$TOP/$f" || fail "$f lacks $o" ;;
+			esac
+		done
+	done
+	for o in $opts; do
+		grep -qF -- "${o//-/\\-}" "$TOP/man/vdpactl.8" || fail "man page lacks $o"
+	done
+}
+
+@test "every command is in every completion and in the man page" {
+	for c in $(commands); do
+		for f in completions/vdpactl.bash completions/_vdpactl completions/vdpactl.fish; do
+			grep -qw -- "$c" "$TOP/$f" || fail "$f lacks command $c"
+		done
+		grep -qE "^\.BR? $c" "$TOP/man/vdpactl.8" || fail "man page lacks command $c"
+	done
+}
+
+@test "the man page lists exactly the exit codes of --help and lints clean" {
+	local help_codes man_codes
+	help_codes=$("$VDPACTL" --help | sed -n '/^Exit status:/,/^$/p' | awk 'NR>1 && NF {print $1}' | tr '\n' ' ')
+	man_codes=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$TOP/man/vdpactl.8" |
+		grep -A1 '^\.TP' | grep '^\.B ' | sed 's/^\.B //; s/ ", " / /; s/"//g' | tr '\n' ' ')
+	assert_equal "$man_codes" "$help_codes"
+	run -0 --separate-stderr man --warnings -l "$TOP/man/vdpactl.8"
+	assert_equal "$stderr" ""
+	for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS OUTPUT "JSON OUTPUT" "EXIT STATUS" \
+		ENVIRONMENT FILES CAVEATS EXAMPLES "SEE ALSO"; do
+		grep -qx ".SH $s" "$TOP/man/vdpactl.8" || fail "man page lacks section $s"
+	done
+}
+
+# complete WORDS...: run the bash completion function for a command line, print the candidates
+bash_complete() {
+	bash -c '
+		source /usr/share/bash-completion/bash_completion
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_vdpactl vdpactl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}"
+	' _ "$TOP/completions/vdpactl.bash" "$@"
+}
+
+@test "bash completion completes commands, options, namespaces and colour values" {
+	[[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion not installed"
+	run -0 bash_complete vdpactl ""
+	assert_output "show
+features"
+	run -0 bash_complete vdpactl show --a
+	assert_output "--all"
+	run -0 bash_complete vdpactl features bl
+	assert_output "block"
+	run -0 bash_complete vdpactl --color=al
+	assert_output "always"
+}
+
+@test "zsh and fish completions parse" {
+	command -v zsh >/dev/null || fail "zsh not installed"
+	command -v fish >/dev/null || fail "fish not installed"
+	run -0 zsh -n "$TOP/completions/_vdpactl"
+	run -0 fish --no-execute "$TOP/completions/vdpactl.fish"
+}

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared setup for the bats layers: the binary under test, the fake kernel, JSON checks.
+bats_require_minimum_version 1.5.0
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+VDPACTL=${VDPACTL:-$TESTS_DIR/../vdpactl}
+FAKE_LIB=$TESTS_DIR/fake/libfakevdpa.so
+SCENARIOS=$TESTS_DIR/fake/scenarios
+
+# vdpactl under the fake kernel: fake SCENARIO ARGS...
+# FAKE_VDPA_INJECT and FAKE_VDPA_LOG pass through from the caller's environment.
+fake() {
+	local scenario=$1
+	shift
+	FAKE_VDPA_SCENARIO=$SCENARIOS/$scenario.json LD_PRELOAD=$FAKE_LIB "$VDPACTL" "$@"
+}
+
+# The JSON document in $output must be valid against the schema.
+assert_schema() {
+	local msg
+	msg=$(/usr/bin/python3 "$TESTS_DIR/validate-json.py" - 2>&1 <<<"$output") ||
+		fail "schema violation: $msg"
+}
+
+# jqo FILTER: evaluate a jq filter on $output (stdout of the last run), compact output
+jqo() {
+	jq -c "$@" <<<"$output"
+}
+
+# assert_jq FILTER EXPECTED: the jq result on $output must be exactly EXPECTED
+assert_jq() {
+	local got
+	got=$(jq -c "$1" <<<"$output") || fail "jq failed on: $output"
+	[[ $got == "$2" ]] || fail "jq '$1': got '$got', want '$2'"
+}

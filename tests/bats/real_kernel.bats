@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# Real-kernel layer: vdpactl against Debian's 6.1 and 6.12 kernels built with vdpa_sim and
+# vp_vdpa (tests/vm/build-kernel.sh), booted under QEMU (tests/vm/run-vm.sh).
+#
+# Each kernel boots ONCE in setup_file with four devices (net0 = vdpasim_net, blk0 =
+# vdpasim_blk, vpnet0 / vpblk0 = vp_vdpa on QEMU virtio-net-pci / virtio-blk-pci behind an
+# Intel IOMMU) and runs every command below in that one boot; the tests assert on the captured
+# stdout, stderr and exit codes. The expected values are what these kernels really report
+# (tests/vm/README.md).
+#
+# Run: make check-real, or VDPACTL=$PWD/vdpactl bats tests/bats/real_kernel.bats
+# Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
+#   VM_OUT (keep results there instead of a temporary directory), VM_TIMEOUT (seconds per boot,
+#   default 120), CI=true (never skip: no QEMU is a failure).
+
+bats_require_minimum_version 1.5.0
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+# Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
+vm_commands() {
+	cat <<'EOF'
+nodes	for d in /dev/vhost-vdpa-*; do stat -c '%n %F %a %t' "$d"; done; awk '$2 == "vhost-vdpa" { printf "major %x\n", $1 }' /proc/devices
+vdpa_json	vdpa -j dev show
+show_json	vdpactl show --all --json
+show_text	vdpactl show --all
+holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
+holder_wait	i=0; until grep -q '^held' /tmp/holder.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/holder.err >&2; exit 1; }; sleep 0.05; done; cat /tmp/holder.out
+busy_text	vdpactl show /dev/vhost-vdpa-0
+busy_json	vdpactl show --json /dev/vhost-vdpa-0
+busy_all	vdpactl show --all --json
+holder_finish	touch /tmp/holder.go; i=0; until [ -s /tmp/holder.rc ]; do i=$((i + 1)); [ $i -lt 200 ] || exit 99; sleep 0.05; done; cat /tmp/holder.out; cat /tmp/holder.err >&2; exit "$(cat /tmp/holder.rc)"
+after_holder	vdpactl show --json /dev/vhost-vdpa-0
+EOF
+}
+
+# What the kernels report, per kernel and device (measured; see tests/vm/README.md):
+# kernel dev class backend_raw iotlb_persist device_features_raw config_size iova_last vqs groups AS
+expected_table() {
+	cat <<'EOF'
+6.1  net0   net   0x000000000000001e false 0x0000000308820028 24   0xffffffffffffffff 3 2 2
+6.1  blk0   block 0x000000000000001e false 0x0000000308007646 72   0xffffffffffffffff 1 1 1
+6.1  vpnet0 net   0x000000000000000e false 0x0000010330bf8024 4096 0x0000007fffffffff 3 1 1
+6.1  vpblk0 block 0x000000000000000e false 0x0000010330006e54 4096 0x0000007fffffffff 1 1 1
+6.12 net0   net   0x000000000000017e true  0x0000000308830028 24   0xffffffffffffffff 3 2 2
+6.12 blk0   block 0x000000000000017e true  0x0000000308007646 96   0xffffffffffffffff 1 1 1
+6.12 vpnet0 net   0x000000000000010e true  0x0000010330bf8024 4096 0x0000007fffffffff 3 1 1
+6.12 vpblk0 block 0x000000000000010e true  0x0000010330006e54 4096 0x0000007fffffffff 1 1 1
+EOF
+}
+DEVICES="net0 blk0 vpnet0 vpblk0"
+
+# expect KERNEL DEV COLUMN
+expect() {
+	local col
+	case "$3" in
+	class) col=3 ;; backend) col=4 ;; persist) col=5 ;; device_features) col=6 ;;
+	config_size) col=7 ;; iova_last) col=8 ;; vqs) col=9 ;; groups) col=10 ;; as) col=11 ;;
+	*) echo "expect: unknown column $3" >&2; return 1 ;;
+	esac
+	expected_table | awk -v k="$1" -v d="$2" -v c="$col" '$1 == k && $2 == d { print $c }'
+}
+
+setup_file() {
+	export ROOT
+	ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	export VDPACTL="${VDPACTL:-$ROOT/vdpactl}"
+	export VM_RESULTS="${VM_OUT:-$BATS_FILE_TMPDIR/vm}"
+	export VM_SKIP=""
+
+	if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
+		if [ "${CI:-}" = true ]; then
+			echo "qemu-system-x86_64 cannot run, and CI=true forbids skipping the real-kernel layer" >&2
+			return 1
+		fi
+		VM_SKIP="qemu-system-x86_64 cannot run here (install qemu-system-x86): real-kernel layer NOT RUN"
+		return 0
+	fi
+	[ -x "$VDPACTL" ] || { echo "VDPACTL=$VDPACTL is not an executable (run make first)" >&2; return 1; }
+
+	local holder="${HOLDER:-$ROOT/tests/vm/holder}"
+	if ! [ -x "$holder" ] || [ "$ROOT/tests/vm/holder.c" -nt "$holder" ]; then
+		holder="$BATS_FILE_TMPDIR/holder"
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$holder" \
+			"$ROOT/tests/vm/holder.c" || { echo "cannot build the static holder" >&2; return 1; }
+	fi
+
+	mkdir -p "$VM_RESULTS"
+	vm_commands | cut -f1 >"$VM_RESULTS/names"
+	vm_commands | cut -f2- >"$VM_RESULTS/commands"
+
+	# Kernels one at a time (a cold build takes minutes and both cores), then both boots at once.
+	"$ROOT/tests/vm/build-kernel.sh" all >/dev/null 2>"$VM_RESULTS/build-kernel.log" || {
+		cat "$VM_RESULTS/build-kernel.log" >&2
+		return 1
+	}
+	local k pids=()
+	for k in 6.1 6.12; do
+		"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
+			--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
+			--timeout "${VM_TIMEOUT:-120}" 2>"$VM_RESULTS/run-vm-$k.log" &
+		pids+=($!)
+	done
+	for k in 0 1; do
+		wait "${pids[$k]}" || true
+	done
+}
+
+setup() {
+	[ -z "$VM_SKIP" ] || skip "$VM_SKIP"
+}
+
+# need_boot KERNEL: fail with run-vm's own diagnosis if the boot did not bring back everything.
+need_boot() {
+	if ! [ -s "$VM_RESULTS/$1/timing" ] || ! grep -q '^qemu_exit=0$' "$VM_RESULTS/$1/timing" ||
+		grep -q 'error\|PANIC\|TIMEOUT\|missing\|corrupt' "$VM_RESULTS/run-vm-$1.log"; then
+		echo "the $1 guest run failed:" >&2
+		cat "$VM_RESULTS/run-vm-$1.log" >&2
+		echo "--- last lines of $VM_RESULTS/$1/console.log:" >&2
+		tail -n 30 "$VM_RESULTS/$1/console.log" >&2 2>/dev/null || true
+		return 1
+	fi
+}
+
+# result KERNEL NAME stdout|stderr|rc: path of a command's captured output.
+result() {
+	local n
+	n=$(grep -nx "$2" "$VM_RESULTS/names" | cut -d: -f1)
+	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
+	printf '%s/%s/%s.%s\n' "$VM_RESULTS" "$1" "$n" "$3"
+}
+
+# load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
+load_result() {
+	need_boot "$1"
+	output=$(cat "$(result "$1" "$2" stdout)")
+	stderr=$(cat "$(result "$1" "$2" stderr)")
+	status=$(cat "$(result "$1" "$2" rc)")
+}
+
+# chardev KERNEL DEV: the /dev/vhost-vdpa-N the guest found for a vdpa device name (from sysfs).
+chardev() {
+	awk -v n="$2" '$1 == n { print $2 }' "$VM_RESULTS/$1/devices"
+}
+
+# field KERNEL DEV JQ-FILTER [RESULT-NAME]: one field of DEV's object in a vdpactl JSON document.
+field() {
+	local cd
+	cd=$(chardev "$1" "$2")
+	jq -r --arg cd "$cd" ".devices[] | select(.char_device == \$cd) | $3" \
+		"$(result "$1" "${4:-show_json}" stdout)"
+}
+
+# check_field KERNEL DEV JQ-FILTER EXPECTED: fails naming the kernel, device and field.
+check_field() {
+	local got
+	got=$(field "$1" "$2" "$3")
+	if [ "$got" != "$4" ]; then
+		echo "$1 $2: $3 is '$got', expected '$4'" >&2
+		return 1
+	fi
+}
+
+# --- the guest itself ---------------------------------------------------------------------------
+
+guest_devices() {
+	need_boot "$1"
+	local d devices="$VM_RESULTS/$1/devices"
+	for d in $DEVICES; do
+		grep -q "^$d /dev/vhost-vdpa-[0-9]*$" "$devices" ||
+			{ echo "$1: no vhost-vdpa char device for $d:" >&2; cat "$devices" "$VM_RESULTS/$1/setup.log" >&2; return 1; }
+	done
+	# The holder test relies on /dev/vhost-vdpa-0 being the net simulator.
+	assert_equal "$(chardev "$1" net0)" /dev/vhost-vdpa-0
+	load_result "$1" nodes
+	assert_equal "$status" 0
+	local major
+	major=$(sed -n 's/^major //p' <<<"$output")
+	[ -n "$major" ] || { echo "$1: no vhost-vdpa entry in /proc/devices" >&2; return 1; }
+	for d in 0 1 2 3; do
+		assert_line "/dev/vhost-vdpa-$d character special file 600 $major"
+	done
+}
+
+@test "6.1: the guest has net0, blk0, vpnet0, vpblk0 as vhost-vdpa char devices (0600)" {
+	guest_devices 6.1
+}
+
+@test "6.12: the guest has net0, blk0, vpnet0, vpblk0 as vhost-vdpa char devices (0600)" {
+	guest_devices 6.12
+}
+
+guest_kernel_log_clean() {
+	need_boot "$1"
+	run grep -E 'WARNING:|BUG:|Oops|Call Trace|DMAR: .*fault' "$VM_RESULTS/$1/dmesg"
+	assert_failure 1
+}
+
+@test "6.1: no kernel warning, oops or IOMMU fault in the guest's dmesg" {
+	guest_kernel_log_clean 6.1
+}
+
+@test "6.12: no kernel warning, oops or IOMMU fault in the guest's dmesg" {
+	guest_kernel_log_clean 6.12
+}
+
+# --- vdpactl show --all --json ------------------------------------------------------------------
+
+show_document() {
+	load_result "$1" show_json
+	assert_equal "$status" 0
+	[ -z "$stderr" ] || { echo "unexpected stderr: $stderr" >&2; return 1; }
+	# exactly one JSON document
+	run jq -s length <<<"$output"
+	assert_output 1
+	run jq -r '[.schema_version, .command, .complete, .exit_code, (.errors | length),
+		(.devices | length), .host.kernel_release] | @tsv' <<<"$output"
+	assert_output "$(printf '1\tshow\ttrue\t0\t0\t4\t%s' "$2")"
+	local d
+	for d in $DEVICES; do
+		check_field "$1" "$d" '.errors | length' 0
+		check_field "$1" "$d" .bound_driver vhost_vdpa
+	done
+}
+
+@test "6.1: vdpactl show --all --json: one document, four devices, exit 0" {
+	show_document 6.1 6.1.192
+}
+
+@test "6.12: vdpactl show --all --json: one document, four devices, exit 0" {
+	show_document 6.12 6.12.117
+}
+
+backend_features() {
+	need_boot "$1"
+	local d
+	for d in $DEVICES; do
+		check_field "$1" "$d" .backend_features.raw "$(expect "$1" "$d" backend)"
+		check_field "$1" "$d" .backend_features.iotlb_persist "$(expect "$1" "$d" persist)"
+		check_field "$1" "$d" '.backend_features.unknown_bits | length' 0
+	done
+	# names and bits agree: IOTLB_PERSIST named exactly when bit 8 is set
+	for d in $DEVICES; do
+		check_field "$1" "$d" '.backend_features.names | index("IOTLB_PERSIST") != null' \
+			"$(expect "$1" "$d" persist)"
+	done
+}
+
+@test "6.1: backend features: sim 0x1e, vp_vdpa 0x0e, no IOTLB_PERSIST" {
+	backend_features 6.1
+}
+
+@test "6.12: backend features: sim 0x17e, vp_vdpa 0x10e, IOTLB_PERSIST everywhere" {
+	backend_features 6.12
+}
+
+device_features() {
+	need_boot "$1"
+	local d
+	for d in $DEVICES; do
+		check_field "$1" "$d" .class "$(expect "$1" "$d" class)"
+		check_field "$1" "$d" .device_features.raw "$(expect "$1" "$d" device_features)"
+		check_field "$1" "$d" '.device_features.unknown_bits | length' 0
+	done
+	check_field "$1" net0 .virtio_device_id 1
+	check_field "$1" blk0 .virtio_device_id 2
+	# class-specific decoding: bit 1 is GUEST_CSUM on net, SIZE_MAX on block
+	check_field "$1" blk0 '.device_features.names | (index("SIZE_MAX") != null and index("BLK_SIZE") != null)' true
+	check_field "$1" vpblk0 '.device_features.names | (index("BLK_SIZE") != null and index("SEG_MAX") != null)' true
+	for d in blk0 vpblk0; do
+		check_field "$1" "$d" '[.device_features.names[] | select(test("GUEST_|HOST_|^MAC$|CTRL_VQ|MRG_RXBUF"))] | length' 0
+	done
+	check_field "$1" net0 '.device_features.names | (index("MAC") != null and index("CTRL_VQ") != null)' true
+	check_field "$1" vpnet0 '.device_features.names | (index("MAC") != null and index("MRG_RXBUF") != null)' true
+	for d in net0 vpnet0; do
+		check_field "$1" "$d" '[.device_features.names[] | select(test("SIZE_MAX|SEG_MAX|BLK_SIZE|GEOMETRY"))] | length' 0
+	done
+	# vp_vdpa passes RING_RESET (bit 40) through
+	check_field "$1" vpnet0 '.device_features.names | index("RING_RESET") != null' true
+}
+
+@test "6.1: class and device features, decoded by class" {
+	device_features 6.1
+}
+
+@test "6.12: class and device features, decoded by class" {
+	device_features 6.12
+}
+
+limits() {
+	need_boot "$1"
+	local d
+	for d in $DEVICES; do
+		check_field "$1" "$d" .limits.config_size "$(expect "$1" "$d" config_size)"
+		check_field "$1" "$d" .limits.iova_range.first 0x0000000000000000
+		check_field "$1" "$d" .limits.iova_range.last "$(expect "$1" "$d" iova_last)"
+		check_field "$1" "$d" .limits.vq_count "$(expect "$1" "$d" vqs)"
+		check_field "$1" "$d" .limits.groups "$(expect "$1" "$d" groups)"
+		check_field "$1" "$d" .limits.address_spaces "$(expect "$1" "$d" as)"
+		check_field "$1" "$d" .status.raw 0x00
+	done
+}
+
+@test "6.1: config size 24/72 (sim) and 4096 (vp), IOVA range, vqs, groups, address spaces" {
+	limits 6.1
+}
+
+@test "6.12: config size 24/96 (sim) and 4096 (vp), IOVA range, vqs, groups, address spaces" {
+	limits 6.12
+}
+
+agrees_with_iproute2() {
+	load_result "$1" vdpa_json
+	assert_equal "$status" 0
+	local d vdpa_json=$output
+	for d in $DEVICES; do
+		check_field "$1" "$d" .limits.vq_count "$(jq -r --arg d "$d" '.dev[$d].max_vqs' <<<"$vdpa_json")"
+		check_field "$1" "$d" .limits.max_vring_size "$(jq -r --arg d "$d" '.dev[$d].max_vq_size' <<<"$vdpa_json")"
+	done
+}
+
+@test "6.1: vq count and max vring size agree with iproute2's vdpa dev show" {
+	agrees_with_iproute2 6.1
+}
+
+@test "6.12: vq count and max vring size agree with iproute2's vdpa dev show" {
+	agrees_with_iproute2 6.12
+}
+
+show_text() {
+	load_result "$1" show_text
+	assert_equal "$status" 0
+	local d
+	for d in 0 1 2 3; do
+		assert_line "/dev/vhost-vdpa-$d"
+	done
+	assert_output --partial "$(expect "$1" net0 backend)"
+	assert_output --partial "$(expect "$1" vpblk0 backend)"
+}
+
+@test "6.1: vdpactl show --all (text) lists the four devices with their backend features" {
+	show_text 6.1
+}
+
+@test "6.12: vdpactl show --all (text) lists the four devices with their backend features" {
+	show_text 6.12
+}
+
+# --- a device held by another process -----------------------------------------------------------
+
+busy() {
+	load_result "$1" holder_wait
+	assert_equal "$status" 0
+	assert_line "held /dev/vhost-vdpa-0"
+
+	load_result "$1" busy_text
+	assert_equal "$status" 6
+	[[ "$stderr" == *busy* ]] || { echo "stderr does not say busy: $stderr" >&2; return 1; }
+	[[ "$stderr" == *"/dev/vhost-vdpa-0"* ]] || { echo "stderr does not name the device: $stderr" >&2; return 1; }
+
+	load_result "$1" busy_json
+	assert_equal "$status" 6
+	run jq -r '[.exit_code, .complete,
+		([.. | objects | select(has("errno_name")) | .errno_name] | index("EBUSY") != null)] | @tsv' <<<"$output"
+	assert_output "$(printf '6\tfalse\ttrue')"
+}
+
+@test "6.1: vdpactl show on a device held open by another process exits 6, says busy" {
+	busy 6.1
+}
+
+@test "6.12: vdpactl show on a device held open by another process exits 6, says busy" {
+	busy 6.12
+}
+
+busy_all() {
+	load_result "$1" busy_all
+	# some devices shown, one busy: spec exit code 12
+	assert_equal "$status" 12
+	run jq -r '[.exit_code, .complete, (.devices | length)] | @tsv' <<<"$output"
+	assert_output "$(printf '12\tfalse\t4')"
+	check_field "$1" net0 '[.errors[].errno_name] | index("EBUSY") != null' true busy_all
+	check_field "$1" net0 .backend_features null busy_all
+	local d
+	for d in blk0 vpnet0 vpblk0; do
+		check_field "$1" "$d" '.errors | length' 0
+		check_field "$1" "$d" .backend_features.raw "$(expect "$1" "$d" backend)"
+	done
+}
+
+@test "6.1: show --all with one device held: the others are still shown, exit 12" {
+	busy_all 6.1
+}
+
+@test "6.12: show --all with one device held: the others are still shown, exit 12" {
+	busy_all 6.12
+}
+
+holder_unaffected() {
+	load_result "$1" holder_finish
+	assert_equal "$status" 0
+	assert_line "woke: file"
+	assert_line "backend_features=$(printf '0x%x' "$(expect "$1" net0 backend)")"
+	# once the holder has closed it, the device opens again
+	load_result "$1" after_holder
+	assert_equal "$status" 0
+	check_field "$1" net0 .backend_features.raw "$(expect "$1" net0 backend)" after_holder
+}
+
+@test "6.1: the holder still uses its device after vdpactl was refused; then it is free again" {
+	holder_unaffected 6.1
+}
+
+@test "6.12: the holder still uses its device after vdpactl was refused; then it is free again" {
+	holder_unaffected 6.12
+}
