@@ -43,13 +43,13 @@
 
 /* virtio transport features */
 #ifndef VIRTIO_F_NOTIFICATION_DATA
-#define VIRTIO_F_NOTIFICATION_DATA 38 /* Linux 6.2 */
+#define VIRTIO_F_NOTIFICATION_DATA 38 /* Linux 6.4 */
 #endif
 #ifndef VIRTIO_F_NOTIF_CONFIG_DATA
 #define VIRTIO_F_NOTIF_CONFIG_DATA 39 /* Linux 6.7 */
 #endif
 #ifndef VIRTIO_F_ADMIN_VQ
-#define VIRTIO_F_ADMIN_VQ 41 /* Linux 6.5 */
+#define VIRTIO_F_ADMIN_VQ 41 /* Linux 6.8 */
 #endif
 
 /* virtio-net features */
@@ -57,7 +57,7 @@
 #define VIRTIO_NET_F_DEVICE_STATS 50 /* Linux 6.10 */
 #endif
 #ifndef VIRTIO_NET_F_VQ_NOTF_COAL
-#define VIRTIO_NET_F_VQ_NOTF_COAL 52 /* Linux 6.3 */
+#define VIRTIO_NET_F_VQ_NOTF_COAL 52 /* Linux 6.6 */
 #endif
 #ifndef VIRTIO_NET_F_GUEST_USO4
 #define VIRTIO_NET_F_GUEST_USO4 54 /* Linux 6.2 */

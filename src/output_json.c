@@ -246,7 +246,8 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(doc, K_ERRORS, errors_array(&r->errors));
 
 	fputs(json_object_to_json_string_ext(
-		      doc, (o->pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
+		      doc, (o->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+				      : JSON_C_TO_STRING_PLAIN) |
 				   JSON_C_TO_STRING_NOSLASHESCAPE),
 	      out);
 	fputc('\n', out);
