@@ -40,21 +40,31 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OBJDIR)/unit/%)
 
 VDPACTL   := vdpactl
 
+# ./vdpactl is relinked whenever the flavour changes (SAN=1 after a plain build, CC=clang, ...)
+$(shell mkdir -p build; [ "$$(cat build/flavour 2>/dev/null)" = "$(FLAVOUR)" ] || echo "$(FLAVOUR)" >build/flavour)
+
+# V=1 shows full command lines
+ifneq ($(V),1)
+Q := @
+endif
+
 .PHONY: all check check-unit check-bats deps install uninstall clean format lint
 
 all: $(VDPACTL)
 
 $(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(VDPACTL): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-	@echo "$(FLAVOUR)" > build/.last-flavour
+$(VDPACTL): $(OBJS) build/flavour
+	@$(if $(Q),echo "  LINK    $@ ($(FLAVOUR))")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 -include tests/fake/fake.mk
 -include tests/vm/vm.mk
