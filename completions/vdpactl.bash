@@ -5,23 +5,36 @@ _vdpactl()
 	local cur prev words cword
 	_init_completion -s || return
 
-	local commands="show features"
+	local commands="show probe check features"
 	local global_opts="--json --pretty --quiet --verbose --color= --help --version -j -p -q -v -h -V"
+	local backend="iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist"
 	local cmd="" w
 	for w in "${words[@]:1:cword-1}"; do
 		case $w in
-		show | features) cmd=$w; break ;;
+		show | probe | check | features) cmd=$w; break ;;
 		esac
 	done
 
 	case $prev in
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+	--require) cur="--require=$cur" ;;
 	esac
-	if [[ $cur == --color=* ]]; then
+	case $cur in
+	--color=*)
 		COMPREPLY=($(compgen -W "auto always never" -- "${cur#--color=}"))
 		return
-	fi
+		;;
+	--require=*)
+		# complete the last name of a comma-separated list
+		local list=${cur#--require=} head=""
+		[[ $list == *,* ]] && head=${list%,*},
+		COMPREPLY=($(compgen -P "$head" -W "$backend" -- "${list##*,}"))
+		compopt -o nospace 2>/dev/null
+		return
+		;;
+	esac
 
+	local devs
 	case $cmd in
 	"")
 		if [[ $cur == -* ]]; then
@@ -30,11 +43,12 @@ _vdpactl()
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi
 		;;
-	show)
+	show | probe | check)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--all -a $global_opts" -- "$cur"))
+			local extra="--all -a"
+			[[ $cmd == check ]] && extra+=" --require= --probe"
+			COMPREPLY=($(compgen -W "$extra $global_opts" -- "$cur"))
 		else
-			local devs
 			devs=$(compgen -G '/dev/vhost-vdpa-*' 2>/dev/null)
 			COMPREPLY=($(compgen -W "$devs ${devs//\/dev\//}" -- "$cur"))
 		fi
@@ -47,5 +61,5 @@ _vdpactl()
 		fi
 		;;
 	esac
-	[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+	[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 } && complete -F _vdpactl vdpactl

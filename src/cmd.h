@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 
@@ -12,6 +13,9 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct opts {
 	bool json, pretty, quiet, verbose, all;
+	bool probe;	  /* check --probe */
+	uint64_t require; /* check --require: backend feature mask */
+	bool has_require;
 	enum color_mode color;
 	bool use_color; /* decided once from --color, the TTY and NO_COLOR */
 	char **args;	/* positional arguments after the command */
@@ -21,6 +25,8 @@ struct opts {
 /* Command flags */
 #define CMD_OPENS_DEVICE (1u << 0) /* opens /dev/vhost-vdpa-N (resets it) */
 #define CMD_TAKES_ALL (1u << 1)	   /* accepts DEV... | --all */
+#define CMD_CHECK_OPTS (1u << 2)   /* accepts --require and --probe */
+#define CMD_DEFAULT_ALL (1u << 3)  /* no DEV means --all */
 
 struct command {
 	const char *name;
@@ -42,5 +48,7 @@ int select_devices(struct run *r, const struct opts *o, int *vmajor);
 
 int cmd_show(struct run *r, const struct opts *o);
 int cmd_features(struct run *r, const struct opts *o);
+int cmd_probe(struct run *r, const struct opts *o);
+int cmd_check(struct run *r, const struct opts *o);
 
 #endif

@@ -48,3 +48,43 @@ int exit_combine(const int *codes, size_t n)
 		return VD_EXIT_PARTIAL;
 	return first_fail;
 }
+
+int exit_evaluated(const struct dev_outcome *v, size_t n)
+{
+	size_t failed = 0, untrusted = 0, unknown = 0;
+	int first_fail = 0;
+
+	if (n == 0)
+		return VD_EXIT_NODEV;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].outcome == OUT_FAILED && v[i].code == VD_EXIT_INTERNAL)
+			return VD_EXIT_INTERNAL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].outcome == OUT_FAILED && v[i].code == VD_EXIT_USAGE)
+			return VD_EXIT_USAGE;
+	for (size_t i = 0; i < n; i++) {
+		switch (v[i].outcome) {
+		case OUT_FAILED:
+			if (!failed++)
+				first_fail = v[i].code;
+			break;
+		case OUT_UNTRUSTED:
+			untrusted++;
+			break;
+		case OUT_UNKNOWN:
+			unknown++;
+			break;
+		case OUT_TRUSTED:
+			break;
+		}
+	}
+	if (failed == n)
+		return first_fail;
+	if (failed)
+		return VD_EXIT_PARTIAL;
+	if (untrusted)
+		return VD_EXIT_UNTRUSTED;
+	if (unknown)
+		return VD_EXIT_UNKNOWN;
+	return VD_EXIT_OK;
+}

@@ -35,4 +35,19 @@ extern const size_t exit_table_len;
  */
 int exit_combine(const int *codes, size_t n);
 
+/* Outcome of one device for commands that evaluate trust (probe, check). */
+enum outcome { OUT_TRUSTED, OUT_UNTRUSTED, OUT_UNKNOWN, OUT_FAILED };
+
+struct dev_outcome {
+	enum outcome outcome;
+	int code; /* OUT_FAILED: the exit code of the failure (1-6, 130, 143) */
+};
+
+/*
+ * Combine outcomes of probe/check (spec 4): any 1 -> 1, any 2 -> 2; none evaluated -> the first
+ * failure's code; some evaluated and others failed -> 12; any untrusted -> 10; any unknown ->
+ * 11; else 0. n == 0 -> 3.
+ */
+int exit_evaluated(const struct dev_outcome *v, size_t n);
+
 #endif

@@ -38,6 +38,25 @@
 #define K_CONFIG "config"
 #define K_PROBES "probes"
 #define K_VERDICT "verdict"
+#define K_REQUIRE "require"
+
+/* probes and verdict */
+#define K_ID "id"
+#define K_DURATION_US "duration_us"
+#define K_ERROR "error"
+#define K_DETAIL "detail"
+#define K_BASIS "basis"
+#define K_SEVERITY "severity"
+#define K_REASON "reason"
+#define K_REMEDY "remedy"
+#define K_CHECKS "checks"
+#define K_ADVERTISED "advertised"
+#define K_OBSERVED "observed"
+#define K_EVIDENCE "evidence"
+#define K_DESCRIPTION "description"
+#define K_REQUIRED "required"
+#define K_MISSING "missing"
+#define K_MET "met"
 
 /* masks */
 #define K_RAW "raw"

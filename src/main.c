@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "devnode.h"
 #include "exitcode.h"
+#include "feature_bits.h"
 #include "output.h"
 #include "signals.h"
 #include "util.h"
@@ -25,6 +26,31 @@ const struct command commands[] = {
 	  "(a device held by another process fails with EBUSY and is left alone).\n"
 	  "A query the kernel does not support leaves its field null with the reason.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
+	{ "probe", cmd_probe, "DEV... | --all",
+	  "map/reset/verify probe and a verdict: can mappings be trusted to survive reset?",
+	  "Opens each device read-write and runs the control-plane probe: acknowledge the offered\n"
+	  "IOTLB backend features (IOTLB_PERSIST only when offered; when it is not, check that "
+	  "the\n"
+	  "kernel refuses it), become owner, map a small memfd buffer, reset the device\n"
+	  "(VHOST_VDPA_SET_STATUS 0), check that the status reads 0 and that vhost-vdpa still "
+	  "holds\n"
+	  "the mapping, then unmap and close. Every step is recorded with its duration and errno.\n"
+	  "The verdict (trusted, untrusted, unknown) gives the reason, the evidence and a remedy.\n"
+	  "Opening a device resets it: never probe a device a virtual machine is using (a busy\n"
+	  "device fails with EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).",
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
+	{ "check", cmd_check, "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe]",
+	  "verdict for scripts: one line per device, the exit code says it all",
+	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on "
+	  "the\n"
+	  "advertised backend features only (the device is opened read-only) and says so; with\n"
+	  "--probe the control-plane probe of 'vdpactl probe' runs first. --require takes backend\n"
+	  "feature names (iotlb_persist, suspend, resume, ...; case-insensitive, comma-separated,\n"
+	  "repeatable): the device passes when every required feature is offered (and, with\n"
+	  "--probe, IOTLB_PERSIST is also accepted); without --require it passes when trusted.\n"
+	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
+	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DEFAULT_ALL },
 	{ "features", cmd_features, "[NAMESPACE...]",
 	  "list every feature bit this build knows: bit, name, kernel version, meaning",
 	  "Prints the catalogue of backend, transport, net, block, device status and net status\n"
@@ -34,7 +60,7 @@ const struct command commands[] = {
 };
 const size_t commands_len = ARRAY_SIZE(commands);
 
-enum { OPT_COLOR = 256 };
+enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE };
 
 static const struct option long_opts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -45,6 +71,8 @@ static const struct option long_opts[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
 	{ NULL, 0, NULL, 0 },
 };
 static const char short_opts[] = "ajpqvhV";
@@ -53,6 +81,8 @@ static const struct {
 	const char *opt, *text;
 } option_help[] = {
 	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
+	{ "    --require=FEAT", "check: backend features that must be offered (comma-separated)" },
+	{ "    --probe", "check: run the control-plane probe before deciding" },
 	{ "-j, --json", "one JSON document on stdout, also on failure" },
 	{ "-p, --pretty", "indent the JSON document (implies --json)" },
 	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
@@ -100,6 +130,9 @@ static void command_usage(FILE *f, const struct command *c)
 	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
 		if (!(c->flags & CMD_TAKES_ALL) && !strcmp(option_help[i].opt, "-a, --all"))
 			continue;
+		if (!(c->flags & CMD_CHECK_OPTS) && (strstr(option_help[i].opt, "--require") ||
+						     strstr(option_help[i].opt, "--probe")))
+			continue;
 		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
 	}
 	print_exit_codes(f);
@@ -124,6 +157,33 @@ static void host_info(struct host_info *h)
 		snprintf(h->kernel_release, sizeof(h->kernel_release), "unknown");
 		snprintf(h->machine, sizeof(h->machine), "unknown");
 	}
+}
+
+/* --require: comma-separated backend feature names, case-insensitive. */
+static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	int rc = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const struct feature_desc *f = feature_by_name(NS_BACKEND, t);
+
+		if (!f) {
+			err_add(errs, ERR_USAGE, 0, t, "--require", NULL,
+				"unknown backend feature: use one of IOTLB_MSG_V2, IOTLB_BATCH, "
+				"IOTLB_ASID, SUSPEND, RESUME, ENABLE_AFTER_DRIVER_OK, DESC_ASID, "
+				"IOTLB_PERSIST (any case)");
+			rc = -1;
+			break;
+		}
+		*mask |= UINT64_C(1) << f->bit;
+	}
+	if (!rc && !*mask) {
+		err_add(errs, ERR_USAGE, 0, NULL, "--require", NULL, "no feature named");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
 }
 
 /* Print errors to stderr: failures always, per-field notes only with --verbose. */
@@ -208,6 +268,14 @@ int main(int argc, char **argv)
 		case 'h':
 			help = true;
 			break;
+		case OPT_PROBE:
+			o.probe = true;
+			break;
+		case OPT_REQUIRE:
+			if (parse_require(optarg, &o.require, &r.errors))
+				return finish(&r, &o, VD_EXIT_USAGE, true);
+			o.has_require = true;
+			break;
 		case 'V':
 			printf("vdpactl %s\n", VDPACTL_VERSION);
 			return VD_EXIT_OK;
@@ -235,7 +303,7 @@ int main(int argc, char **argv)
 				return VD_EXIT_OK;
 			}
 			err_add(&r.errors, ERR_USAGE, 0, argv[optind], NULL, NULL,
-				"unknown command (commands: show, features)");
+				"unknown command (commands: show, probe, check, features)");
 			return finish(&r, &o, VD_EXIT_USAGE, true);
 		}
 		r.command = cmd->name;
@@ -250,6 +318,12 @@ int main(int argc, char **argv)
 	}
 	if (!cmd) {
 		err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL, "no command given");
+		return finish(&r, &o, VD_EXIT_USAGE, true);
+	}
+	if ((o.probe || o.has_require) && !(cmd->flags & CMD_CHECK_OPTS)) {
+		err_add(&r.errors, ERR_USAGE, 0, NULL, o.probe ? "--probe" : "--require", NULL,
+			"the %s command does not take this option (it belongs to check)",
+			cmd->name);
 		return finish(&r, &o, VD_EXIT_USAGE, true);
 	}
 	if (o.all && !(cmd->flags & CMD_TAKES_ALL)) {

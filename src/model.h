@@ -13,11 +13,25 @@
 #include "config.h"
 #include "errors.h"
 #include "feature_bits.h"
+#include "verdict.h"
 
 struct opt_u64 {
 	bool valid;
 	uint64_t v;
 };
+
+enum probe_status { PR_PASS, PR_FAIL, PR_SKIPPED };
+
+/* One step of a probe (spec 5.2): id, outcome, duration, errno when relevant. */
+struct probe_record {
+	const char *id; /* static string, stable */
+	enum probe_status status;
+	uint64_t duration_us;
+	int errnum; /* 0 if none */
+	char detail[160];
+};
+
+#define MAX_PROBES 24
 
 struct vdpa_device {
 	char *arg;	   /* the DEV argument as given (or the scanned path for --all) */
@@ -44,6 +58,17 @@ struct vdpa_device {
 	size_t config_len;
 	struct cfg_decoded config;
 
+	struct probe_record probes[MAX_PROBES];
+	size_t n_probes;
+	uint64_t acked_backend; /* what the probe acked with VHOST_SET_BACKEND_FEATURES */
+	char probe_failure[160];
+
+	bool evaluated; /* a verdict was computed (probe, check) */
+	struct verdict_input vin;
+	struct verdict verdict;
+	uint64_t required;	   /* check --require: backend feature mask asked for */
+	uint64_t required_missing; /* ...and the bits of it that are not offered */
+
 	struct err_list errors;
 };
 
@@ -60,6 +85,7 @@ struct run {
 	bool complete;
 	int exit_code;
 	struct err_list errors;	 /* run-level errors (usage, /proc/devices, ...) */
+	bool evaluates;		 /* probe/check: devices carry verdicts, summary counts them */
 	bool features_catalogue; /* the features command: render the feature table */
 	uint64_t ns_filter;	 /* features command: bit per enum feat_ns to include */
 };

@@ -125,6 +125,85 @@ static json_object *config_object(const struct vdpa_device *d)
 	return o;
 }
 
+static json_object *probes_array(const struct vdpa_device *d)
+{
+	static const char *const st[] = { "pass", "fail", "skipped" };
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < d->n_probes; i++) {
+		const struct probe_record *p = &d->probes[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, K_ID, json_object_new_string(p->id));
+		json_object_object_add(o, K_STATUS, json_object_new_string(st[p->status]));
+		json_object_object_add(o, K_DURATION_US, json_object_new_uint64(p->duration_us));
+		json_object_object_add(o, K_ERROR,
+				       p->errnum ? str_or_null(errno_name(p->errnum)
+								       ? errno_name(p->errnum)
+								       : "EUNKNOWN")
+						 : NULL);
+		json_object_object_add(o, K_DETAIL,
+				       p->detail[0] ? json_object_new_string(p->detail) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *tristate(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static json_object *verdict_object(const struct vdpa_device *d)
+{
+	const struct verdict *v = &d->verdict;
+	json_object *o = json_object_new_object();
+	json_object *checks = json_object_new_array();
+
+	json_object_object_add(o, K_STATUS, json_object_new_string(verdict_status_name(v->status)));
+	json_object_object_add(o, K_BASIS, json_object_new_string(verdict_basis_name(v->basis)));
+	json_object_object_add(o, K_SEVERITY, json_object_new_string(severity_name(v->severity)));
+	json_object_object_add(o, K_REASON, json_object_new_string(v->reason));
+	json_object_object_add(o, K_REMEDY, json_object_new_string(v->remedy));
+	for (int i = 0; i < CHK_COUNT; i++) {
+		const struct check_result *c = &d->vin.checks[i];
+		json_object *co = json_object_new_object();
+		json_object *ev = json_object_new_array();
+
+		json_object_object_add(co, K_ID, json_object_new_string(check_table[i].key));
+		json_object_object_add(co, K_STATUS,
+				       json_object_new_string(check_state_name(c->state)));
+		json_object_object_add(co, K_ADVERTISED,
+				       c->state == CS_NOT_RUN ? NULL : tristate(c->advertised));
+		json_object_object_add(co, K_OBSERVED,
+				       c->state == CS_NOT_RUN ? NULL : tristate(c->observed));
+		json_object_object_add(
+			co, K_SEVERITY,
+			json_object_new_string(severity_name(check_table[i].severity)));
+		for (size_t e = 0; e < c->n_evidence; e++)
+			json_object_array_add(ev, json_object_new_string(c->evidence[e]));
+		json_object_object_add(co, K_EVIDENCE, ev);
+		json_object_object_add(co, K_DETAIL,
+				       c->detail[0] ? json_object_new_string(c->detail) : NULL);
+		json_object_object_add(co, K_DESCRIPTION,
+				       json_object_new_string(check_table[i].title));
+		json_object_object_add(co, K_REMEDY, json_object_new_string(check_table[i].remedy));
+		json_object_array_add(checks, co);
+	}
+	json_object_object_add(o, K_CHECKS, checks);
+	return o;
+}
+
+static json_object *require_object(const struct vdpa_device *d)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, K_REQUIRED, ns_mask(d->required, NS_BACKEND, 16));
+	json_object_object_add(o, K_MISSING, ns_mask(d->required_missing, NS_BACKEND, 16));
+	json_object_object_add(o, K_MET, json_object_new_boolean(d->required_missing == 0));
+	return o;
+}
+
 static json_object *device_object(const struct vdpa_device *d)
 {
 	json_object *o = json_object_new_object();
@@ -180,8 +259,10 @@ static json_object *device_object(const struct vdpa_device *d)
 	if (!d->opened)
 		json_object_put(limits);
 	json_object_object_add(o, K_CONFIG, config_object(d));
-	json_object_object_add(o, K_PROBES, json_object_new_array());
-	json_object_object_add(o, K_VERDICT, NULL);
+	json_object_object_add(o, K_PROBES, probes_array(d));
+	json_object_object_add(o, K_VERDICT, d->evaluated ? verdict_object(d) : NULL);
+	json_object_object_add(o, K_REQUIRE,
+			       d->evaluated && d->required ? require_object(d) : NULL);
 	json_object_object_add(o, K_EXIT_CODE, json_object_new_int(d->exit_code));
 	json_object_object_add(o, K_ERRORS, errors_array(&d->errors));
 	return o;
@@ -238,9 +319,20 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(summary, K_DEVICES, json_object_new_uint64(r->n_dev));
 	json_object_object_add(summary, K_SUCCEEDED, json_object_new_uint64(ok));
 	json_object_object_add(summary, K_FAILED, json_object_new_uint64(r->n_dev - ok));
-	json_object_object_add(summary, K_TRUSTED, NULL);
-	json_object_object_add(summary, K_UNTRUSTED, NULL);
-	json_object_object_add(summary, K_UNKNOWN, NULL);
+	if (r->evaluates) {
+		size_t n[3] = { 0, 0, 0 };
+
+		for (size_t i = 0; i < r->n_dev; i++)
+			n[r->dev[i].evaluated ? r->dev[i].verdict.status : VS_UNKNOWN]++;
+		json_object_object_add(summary, K_TRUSTED, json_object_new_uint64(n[VS_TRUSTED]));
+		json_object_object_add(summary, K_UNTRUSTED,
+				       json_object_new_uint64(n[VS_UNTRUSTED]));
+		json_object_object_add(summary, K_UNKNOWN, json_object_new_uint64(n[VS_UNKNOWN]));
+	} else {
+		json_object_object_add(summary, K_TRUSTED, NULL);
+		json_object_object_add(summary, K_UNTRUSTED, NULL);
+		json_object_object_add(summary, K_UNKNOWN, NULL);
+	}
 	json_object_object_add(doc, K_SUMMARY, summary);
 	json_object_object_add(doc, K_EXIT_CODE, json_object_new_int(r->exit_code));
 	json_object_object_add(doc, K_ERRORS, errors_array(&r->errors));

@@ -271,6 +271,85 @@ static void print_features(const struct pen *p, const struct run *r)
 	}
 }
 
+static const char *verdict_color(const struct pen *p, enum verdict_status s)
+{
+	return col(p, s == VS_TRUSTED ? GREEN : s == VS_UNTRUSTED ? RED : YELLOW);
+}
+
+static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool verbose)
+{
+	static const char *const st[] = { "pass", "fail", "skipped" };
+	const struct verdict *v = &d->verdict;
+	bool first = true;
+
+	fprintf(p->out, "%s%s%s: %s%s%s (%s)\n", col(p, BOLD), d->char_device, col(p, RESET),
+		verdict_color(p, v->status), verdict_status_name(v->status), col(p, RESET),
+		verdict_basis_name(v->basis));
+	label(p, 2, "reason");
+	fprintf(p->out, "%s\n", v->reason);
+	for (int i = 0; i < CHK_COUNT; i++) {
+		const struct check_result *c = &d->vin.checks[i];
+
+		if (c->state == CS_NOT_RUN)
+			continue;
+		if (first)
+			label(p, 2, "evidence");
+		else
+			fprintf(p->out, "%*s", LABEL_W, "");
+		first = false;
+		fprintf(p->out, "%-25s %-7s %s\n", check_table[i].key, check_state_name(c->state),
+			c->detail);
+	}
+	label(p, 2, "remedy");
+	fprintf(p->out, "%s\n", v->remedy);
+	if (!verbose)
+		return;
+	for (size_t i = 0; i < d->n_probes; i++) {
+		const struct probe_record *pr = &d->probes[i];
+
+		if (i == 0)
+			label(p, 2, "probes");
+		else
+			fprintf(p->out, "%*s", LABEL_W, "");
+		fprintf(p->out, "%-29s %-7s %6llu us %-10s %s\n", pr->id, st[pr->status],
+			(unsigned long long)pr->duration_us,
+			pr->errnum ? (errno_name(pr->errnum) ? errno_name(pr->errnum) : "?") : "",
+			pr->detail);
+	}
+	fputc('\n', p->out);
+	print_device(p, d, verbose);
+}
+
+static void print_check_line(const struct pen *p, const struct vdpa_device *d)
+{
+	const struct verdict *v = &d->verdict;
+
+	if (d->required) {
+		struct decoded_mask m;
+		enum feat_ns ns = NS_BACKEND;
+		bool pass = d->exit_code == 0 && !d->required_missing && v->status != VS_UNKNOWN;
+
+		fprintf(p->out, "%s  %s%s%s", d->char_device, col(p, pass ? GREEN : RED),
+			pass ? "pass" : "fail", col(p, RESET));
+		if (d->exit_code)
+			fprintf(p->out, "  %s\n", v->reason);
+		else if (d->required_missing) {
+			decode_mask(d->required_missing, &ns, 1, &m);
+			fputs("  missing:", p->out);
+			for (size_t i = 0; i < m.n_feat; i++)
+				fprintf(p->out, " %s", m.feat[i]->name);
+			fputc('\n', p->out);
+		} else if (v->status == VS_UNKNOWN)
+			fprintf(p->out, "  %s\n", v->reason);
+		else
+			fputs("  all required features offered\n", p->out);
+		return;
+	}
+	fprintf(p->out, "%s  %s%s%s (%s)  %s\n", d->char_device, verdict_color(p, v->status),
+		verdict_status_name(v->status), col(p, RESET), verdict_basis_name(v->basis),
+		v->reason);
+}
+
 void output_text(FILE *out, const struct run *r, const struct opts *o)
 {
 	struct pen p = { out, o->use_color };
@@ -280,6 +359,25 @@ void output_text(FILE *out, const struct run *r, const struct opts *o)
 		return;
 	if (r->features_catalogue) {
 		print_features(&p, r);
+		return;
+	}
+	if (r->evaluates) {
+		size_t n[3] = { 0, 0, 0 };
+		bool check = r->command && !strcmp(r->command, "check");
+
+		for (size_t i = 0; i < r->n_dev; i++) {
+			if (check) {
+				print_check_line(&p, &r->dev[i]);
+			} else {
+				if (i)
+					fputc('\n', out);
+				print_verdict(&p, &r->dev[i], o->verbose);
+			}
+			n[r->dev[i].verdict.status]++;
+		}
+		if (r->n_dev > 1 && !check)
+			fprintf(out, "\n%zu devices: %zu trusted, %zu untrusted, %zu unknown\n",
+				r->n_dev, n[VS_TRUSTED], n[VS_UNTRUSTED], n[VS_UNKNOWN]);
 		return;
 	}
 	/* a single device that failed is reported on stderr only */

@@ -215,3 +215,54 @@ int vhost_get_config(int fd, uint32_t off, uint32_t len, uint8_t *buf)
 	free(c);
 	return rc;
 }
+
+static int simple_ioctl(int fd, unsigned long req, void *arg)
+{
+	if (vd_signal)
+		return -EINTR;
+	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+}
+
+int vhost_set_backend_features(int fd, uint64_t features)
+{
+	return simple_ioctl(fd, VHOST_SET_BACKEND_FEATURES, &features);
+}
+
+int vhost_set_owner(int fd)
+{
+	return simple_ioctl(fd, VHOST_SET_OWNER, NULL);
+}
+
+int vhost_set_status(int fd, uint8_t status)
+{
+	return simple_ioctl(fd, VHOST_VDPA_SET_STATUS, &status);
+}
+
+int vhost_iotlb(int fd, enum iotlb_op op, uint64_t iova, uint64_t size, uint64_t uaddr)
+{
+	static const uint8_t types[] = {
+		[IOTLB_OP_UPDATE] = VHOST_IOTLB_UPDATE,
+		[IOTLB_OP_INVALIDATE] = VHOST_IOTLB_INVALIDATE,
+		[IOTLB_OP_BATCH_BEGIN] = VHOST_IOTLB_BATCH_BEGIN,
+		[IOTLB_OP_BATCH_END] = VHOST_IOTLB_BATCH_END,
+	};
+	struct vhost_msg_v2 msg;
+	ssize_t n;
+
+	if (vd_signal)
+		return -EINTR;
+	memset(&msg, 0, sizeof(msg));
+	msg.type = VHOST_IOTLB_MSG_V2;
+	msg.asid = 0;
+	msg.iotlb.type = types[op];
+	if (op == IOTLB_OP_UPDATE || op == IOTLB_OP_INVALIDATE) {
+		msg.iotlb.iova = iova;
+		msg.iotlb.size = size;
+		msg.iotlb.uaddr = uaddr;
+		msg.iotlb.perm = op == IOTLB_OP_UPDATE ? VHOST_ACCESS_RW : 0;
+	}
+	n = write(fd, &msg, sizeof(msg));
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(msg) ? 0 : -EIO;
+}

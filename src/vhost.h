@@ -43,4 +43,18 @@ int vhost_get_iova_range(int fd, uint64_t *first, uint64_t *last);
 /* VHOST_VDPA_GET_CONFIG of @len bytes at @off into @buf. 0 or -errno. */
 int vhost_get_config(int fd, uint32_t off, uint32_t len, uint8_t *buf);
 
+/* Probe operations (need a descriptor opened O_RDWR). Each returns 0 or -errno. */
+int vhost_set_backend_features(int fd, uint64_t features);
+int vhost_set_owner(int fd);
+int vhost_set_status(int fd, uint8_t status);
+
+/* IOTLB message types (struct vhost_iotlb_msg.type) */
+enum iotlb_op { IOTLB_OP_UPDATE, IOTLB_OP_INVALIDATE, IOTLB_OP_BATCH_BEGIN, IOTLB_OP_BATCH_END };
+
+/*
+ * Write one struct vhost_msg_v2 (asid 0). The kernel reports every handler error as EFAULT
+ * (facts 3.2). A short or over-long write count is reported as -EIO.
+ */
+int vhost_iotlb(int fd, enum iotlb_op op, uint64_t iova, uint64_t size, uint64_t uaddr);
+
 #endif

@@ -13,9 +13,11 @@ commands() {
 	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'
 }
 
-@test "the help lists the commands show and features" {
+@test "the help lists the commands show, probe, check and features" {
 	run -0 commands
 	assert_output "show
+probe
+check
 features"
 }
 
@@ -75,7 +77,15 @@ bash_complete() {
 	[[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion not installed"
 	run -0 bash_complete vdpactl ""
 	assert_output "show
+probe
+check
 features"
+	run -0 bash_complete vdpactl check --re
+	assert_output "--require="
+	run -0 bash_complete vdpactl check --require=iotlb_p
+	assert_output "iotlb_persist"
+	run -0 bash_complete vdpactl check --require=suspend,re
+	assert_output "suspend,resume"
 	run -0 bash_complete vdpactl show --a
 	assert_output "--all"
 	run -0 bash_complete vdpactl features bl

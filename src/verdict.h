@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * verdict.h - the checks table and the pure function that turns check results into a verdict
+ * (spec 5.4). No I/O: inputs are plain data, so every case is unit-testable.
+ */
+#ifndef VDPACTL_VERDICT_H
+#define VDPACTL_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum check_id {
+	CHK_IOTLB_PERSIST_ADVERTISED,
+	CHK_IOTLB_PERSIST_ACCEPTED,
+	CHK_RESET_CLEARS_STATUS,
+	CHK_VHOST_TABLE_RETAINED,
+	CHK_COUNT
+};
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+
+enum check_state { CS_NOT_RUN, CS_PASS, CS_FAIL, CS_SKIPPED };
+
+struct check_desc {
+	enum check_id id;
+	const char *key;	/* stable id, the JSON "id" */
+	const char *title;	/* one line: what success looks like */
+	enum severity severity; /* when it fails */
+	const char *remedy;	/* one line */
+};
+
+extern const struct check_desc check_table[CHK_COUNT];
+
+/* one check's result */
+struct check_result {
+	enum check_state state;
+	int advertised;		 /* -1 unknown/not applicable, 0 false, 1 true */
+	int observed;		 /* -1 not observed, 0 false, 1 true */
+	const char *evidence[4]; /* probe ids (static strings) */
+	size_t n_evidence;
+	char detail[200]; /* what was seen, one line */
+};
+
+enum verdict_status { VS_TRUSTED, VS_UNTRUSTED, VS_UNKNOWN };
+enum verdict_basis { VB_ADVERTISED, VB_PROBED, VB_VERIFIED };
+
+/* Everything the verdict depends on. */
+struct verdict_input {
+	bool identified;	    /* device opened and backend features read */
+	const char *failure;	    /* why not (busy, permission...), when !identified */
+	int failure_exit;	    /* its exit code (2-6), to choose the remedy */
+	bool persist_offered;	    /* GET_BACKEND_FEATURES has bit 8 */
+	const char *kernel_release; /* uname -r */
+	const char *parent_driver;  /* parent driver name, or NULL if unknown */
+	bool probed;		    /* the control-plane probe ran */
+	bool probe_incomplete;	    /* it stopped early on an unexpected error */
+	const char *probe_failure;  /* why, when incomplete */
+	struct check_result checks[CHK_COUNT];
+};
+
+struct verdict {
+	enum verdict_status status;
+	enum verdict_basis basis;
+	enum severity severity; /* of the finding that decided it (info when trusted) */
+	char reason[320];
+	char remedy[320];
+};
+
+const char *verdict_status_name(enum verdict_status s); /* trusted, untrusted, unknown */
+const char *verdict_basis_name(enum verdict_basis b);	/* advertised, probed, verified */
+const char *severity_name(enum severity s);
+const char *check_state_name(enum check_state s); /* not_run, pass, fail, skipped */
+
+/* "6.12.117" -> 6, 12; 0 on success, -1 if unparsable */
+int kernel_version(const char *release, unsigned *major, unsigned *minor);
+/* true if the release is older than major.minor (unparsable: false) */
+bool kernel_older_than(const char *release, unsigned major, unsigned minor);
+
+/* The pure verdict function. */
+void verdict_compute(const struct verdict_input *in, struct verdict *out);
+
+#endif

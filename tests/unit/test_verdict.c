@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests: the verdict engine and the exit code of evaluating commands (pure logic). */
+#include "exitcode.h"
+#include "tap.h"
+#include "verdict.h"
+
+static struct verdict_input base(const char *kernel, bool offered)
+{
+	struct verdict_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.identified = true;
+	in.kernel_release = kernel;
+	in.persist_offered = offered;
+	return in;
+}
+
+static void probed(struct verdict_input *in, enum check_state accepted)
+{
+	in->probed = true;
+	in->checks[CHK_IOTLB_PERSIST_ACCEPTED].state = accepted;
+	in->checks[CHK_RESET_CLEARS_STATUS].state = CS_PASS;
+	in->checks[CHK_VHOST_TABLE_RETAINED].state = CS_PASS;
+}
+
+int main(void)
+{
+	struct verdict_input in;
+	struct verdict v;
+	unsigned ma, mi;
+
+	ok(kernel_version("6.12.117", &ma, &mi) == 0 && ma == 6 && mi == 12, "6.12.117");
+	ok(kernel_version("6.1.0-26-amd64", &ma, &mi) == 0 && ma == 6 && mi == 1, "Debian 6.1");
+	ok(kernel_version("garbage", &ma, &mi) == -1 && kernel_version("6", &ma, &mi) == -1 &&
+		   kernel_version("", &ma, &mi) == -1 && kernel_version(NULL, &ma, &mi) == -1,
+	   "unparsable releases");
+	ok(kernel_older_than("6.6.58", 6, 7) && !kernel_older_than("6.7.0", 6, 7) &&
+		   !kernel_older_than("7.0", 6, 7) && kernel_older_than("5.15.0", 6, 7),
+	   "older than 6.7");
+	ok(!kernel_older_than("x", 6, 7), "unparsable is not older");
+
+	in = base("6.1.192", false);
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.basis == VB_ADVERTISED,
+	   "6.1, not offered: untrusted/advertised");
+	ok(strstr(v.reason, "6.1.192 predates IOTLB_PERSIST (Linux 6.7)") != NULL,
+	   "reason names the kernel: %s", v.reason);
+	ok(strstr(v.remedy, "unmap every IOTLB mapping before a reset and map it again after") &&
+		   strstr(v.remedy, "6.7"),
+	   "remedy says what userspace must do and what to upgrade");
+	is_str(severity_name(v.severity), "high", "severity high");
+
+	in = base("6.12.117", false);
+	in.parent_driver = "vduse";
+	probed(&in, CS_PASS);
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.basis == VB_PROBED, "6.12 VDUSE: untrusted/probed");
+	ok(strstr(v.reason, "parent driver vduse does not offer IOTLB_PERSIST (no .reset_map") !=
+		   NULL,
+	   "reason names the parent driver: %s", v.reason);
+	in.parent_driver = NULL;
+	verdict_compute(&in, &v);
+	ok(strstr(v.reason,
+		  "kernel 6.12.117 supports IOTLB_PERSIST but this device's parent driver") != NULL,
+	   "unnamed parent on a new kernel: %s", v.reason);
+
+	in = base("6.12.117", true);
+	verdict_compute(&in, &v);
+	ok(v.status == VS_TRUSTED && v.basis == VB_ADVERTISED,
+	   "offered, no probe: trusted/advertised");
+	ok(strstr(v.reason, "advertised only") != NULL, "says it is advertised only");
+	probed(&in, CS_PASS);
+	verdict_compute(&in, &v);
+	ok(v.status == VS_TRUSTED && v.basis == VB_PROBED, "offered, probe agrees: trusted/probed");
+
+	probed(&in, CS_FAIL);
+	snprintf(in.checks[CHK_IOTLB_PERSIST_ACCEPTED].detail, 200, "EOPNOTSUPP");
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.severity == SEV_CRITICAL,
+	   "offered but refused on SET: untrusted, critical");
+	ok(strstr(v.reason, "offers IOTLB_PERSIST but refuses it") != NULL, "contradiction named");
+
+	in = base("6.1.192", false);
+	probed(&in, CS_FAIL);
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.severity == SEV_CRITICAL &&
+		   strstr(v.reason, "does not offer IOTLB_PERSIST yet accepts it"),
+	   "not offered but accepted: critical contradiction");
+
+	in = base("6.12.117", true);
+	probed(&in, CS_PASS);
+	in.checks[CHK_RESET_CLEARS_STATUS].state = CS_FAIL;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN, "reset misbehaves: unknown");
+	in.checks[CHK_RESET_CLEARS_STATUS].state = CS_PASS;
+	in.probe_incomplete = true;
+	in.probe_failure = "map failed with EFAULT";
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN && strstr(v.reason, "map failed with EFAULT"),
+	   "probe stopped early: unknown with the step: %s", v.reason);
+
+	in = base("6.12.117", true);
+	in.identified = false;
+	in.failure = "Device or resource busy";
+	in.failure_exit = 6;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN && strstr(v.reason, "busy") && strstr(v.remedy, "in use"),
+	   "busy: unknown with the reason and a remedy");
+
+	/* exit codes of probe/check */
+	struct dev_outcome t = { OUT_TRUSTED, 0 }, u = { OUT_UNTRUSTED, 0 }, k = { OUT_UNKNOWN, 0 },
+			   busy = { OUT_FAILED, 6 }, perm = { OUT_FAILED, 4 },
+			   usage = { OUT_FAILED, 2 }, internal = { OUT_FAILED, 1 };
+	struct dev_outcome a1[] = { t, t }, a2[] = { t, u }, a3[] = { t, k }, a4[] = { u, k },
+			   a5[] = { t, busy }, a6[] = { busy }, a7[] = { busy, perm },
+			   a8[] = { u, usage }, a9[] = { internal, usage, t };
+	is_u64(exit_evaluated(a1, 2), 0, "all trusted: 0");
+	is_u64(exit_evaluated(a2, 2), 10, "one untrusted: 10");
+	is_u64(exit_evaluated(a3, 2), 11, "none untrusted, one unknown: 11");
+	is_u64(exit_evaluated(a4, 2), 10, "untrusted beats unknown: 10");
+	is_u64(exit_evaluated(a5, 2), 12, "evaluated + busy: 12");
+	is_u64(exit_evaluated(a6, 1), 6, "single busy: 6");
+	is_u64(exit_evaluated(a7, 2), 6, "all failed: the first failure");
+	is_u64(exit_evaluated(a8, 2), 2, "bad input wins: 2");
+	is_u64(exit_evaluated(a9, 3), 1, "internal wins: 1");
+	is_u64(exit_evaluated(NULL, 0), 3, "no device: 3");
+
+	/* the checks table: stable ids, every remedy set */
+	const char *ids[] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
+			      "reset_clears_status", "vhost_table_retained" };
+	for (int i = 0; i < CHK_COUNT; i++)
+		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
+			   check_table[i].remedy[0] && check_table[i].title[0],
+		   "check %s", ids[i]);
+	return tap_done();
+}
