@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# bash completion for vdpactl. Device names come from /dev (never opens a device).
+# bash completion for vdpactl. Device names come from /dev and /sys/bus/vdpa (never opens a device).
 _vdpactl()
 {
 	local cur prev words cword
 	_init_completion -s || return
 
-	local commands="show probe check features"
+	local commands="list show probe check features"
 	local global_opts="--json --pretty --quiet --verbose --color= --help --version -j -p -q -v -h -V"
 	local backend="iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist"
 	local cmd="" w
 	for w in "${words[@]:1:cword-1}"; do
 		case $w in
-		show | probe | check | features) cmd=$w; break ;;
+		list | show | probe | check | features) cmd=$w; break ;;
 		esac
 	done
 
@@ -49,9 +49,15 @@ _vdpactl()
 			[[ $cmd == check ]] && extra+=" --require= --probe"
 			COMPREPLY=($(compgen -W "$extra $global_opts" -- "$cur"))
 		else
+			# node paths and vdpa device names: globbed, never opened
 			devs=$(compgen -G '/dev/vhost-vdpa-*' 2>/dev/null)
-			COMPREPLY=($(compgen -W "$devs ${devs//\/dev\//}" -- "$cur"))
+			local names
+			names=$(compgen -G '/sys/bus/vdpa/devices/*' 2>/dev/null)
+			COMPREPLY=($(compgen -W "$devs ${devs//\/dev\//} ${names//\/sys\/bus\/vdpa\/devices\//}" -- "$cur"))
 		fi
+		;;
+	list)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
 		;;
 	features)
 		if [[ $cur == -* ]]; then

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for vdpactl. Device names come from /dev (never opens a device).
-set -l commands show probe check features
+set -l commands list show probe check features
 complete -c vdpactl -f
+complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a list -d 'every vDPA device, its mgmtdev, parent driver and node'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a show -d 'report features, status, limits and config of devices'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a probe -d 'map/reset/verify probe and a verdict'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a check -d 'verdict for scripts, by exit code'
@@ -16,5 +17,5 @@ complete -c vdpactl -s V -l version -d 'print the version'
 complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -s a -l all -d 'every vhost-vdpa device'
 complete -c vdpactl -n "__fish_seen_subcommand_from check" -l probe -d 'run the control-plane probe first'
 complete -c vdpactl -n "__fish_seen_subcommand_from check" -l require -x -a 'iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist' -d 'backend features that must be offered'
-complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -a '(string replace /dev/ "" /dev/vhost-vdpa-* 2>/dev/null; ls /dev/vhost-vdpa-* 2>/dev/null)'
+complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -a '(string replace /dev/ "" /dev/vhost-vdpa-* 2>/dev/null; ls /dev/vhost-vdpa-* 2>/dev/null; string replace /sys/bus/vdpa/devices/ "" /sys/bus/vdpa/devices/* 2>/dev/null)'
 complete -c vdpactl -n "__fish_seen_subcommand_from features" -a 'backend transport net block status net_status'

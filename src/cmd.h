@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "discovery.h"
 #include "model.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
@@ -44,10 +45,13 @@ extern const size_t commands_len;
  * Resolve DEV arguments or --all into r->dev (no device is opened). Sets *vmajor to the
  * vhost-vdpa major or -1. Returns 0 or an exit code, with the reason in r->errors.
  */
-int select_devices(struct run *r, const struct opts *o, int *vmajor);
+int select_devices(struct run *r, const struct opts *o, const struct discovery *dv, int *vmajor);
+/* Tie an opened/verified device to its vdpa device, mgmtdev and parent (stat + sysfs). */
+void annotate(const struct discovery *dv, struct vdpa_device *d);
 
 int cmd_show(struct run *r, const struct opts *o);
 int cmd_features(struct run *r, const struct opts *o);
+int cmd_list(struct run *r, const struct opts *o);
 int cmd_probe(struct run *r, const struct opts *o);
 int cmd_check(struct run *r, const struct opts *o);
 

@@ -42,8 +42,10 @@ static const char *first_error(const struct vdpa_device *d)
 	return d->errors.n ? d->errors.v[0].message : NULL;
 }
 
-static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct opts *o, int vmajor,
-			     bool run_probe)
+static const char *parent_name(const struct vdpa_device *d);
+
+static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct opts *o,
+			     const struct discovery *dv, int vmajor, bool run_probe)
 {
 	struct verdict_input *vin = &d->vin;
 	uint64_t t0 = now_us();
@@ -51,12 +53,13 @@ static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct 
 
 	memset(vin, 0, sizeof(*vin));
 	vin->kernel_release = r->host.kernel_release;
-	vin->parent_driver = NULL; /* discovery (sysfs/netlink) names it when available */
 	d->evaluated = true;
 	if (o->has_require)
 		d->required = o->require;
 
 	rc = vhost_open(d->char_device, vmajor, run_probe, &fd, &d->errors);
+	annotate(dv, d);
+	vin->parent_driver = parent_name(d);
 	if (rc) {
 		probe_add(d, "open", PR_FAIL, now_us() - t0,
 			  d->errors.n ? d->errors.v[d->errors.n - 1].errnum : 0, "%s",
@@ -111,18 +114,35 @@ static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct 
 	}
 }
 
+/*
+ * The name the verdict gives the parent driver: the management device's driver for devices
+ * without a parent device (vdpasim_net, vduse), else the parent device's driver.
+ */
+static const char *parent_name(const struct vdpa_device *d)
+{
+	if (d->parent_driver)
+		return d->parent_driver;
+	return d->mgmtdev;
+}
+
 static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 {
+	struct err_list scratch = { 0 };
 	struct opts sel = *o;
 	struct dev_outcome *out;
+	struct discovery dv;
 	int vmajor, rc;
 
 	r->evaluates = true;
 	if (!o->all && !o->n_args && r->command && !strcmp(r->command, "check"))
 		sel.all = true;
-	rc = select_devices(r, &sel, &vmajor);
-	if (rc)
+	discovery_load(&dv, false, &scratch);
+	err_list_free(&scratch);
+	rc = select_devices(r, &sel, &dv, &vmajor);
+	if (rc) {
+		discovery_free(&dv);
 		return rc;
+	}
 	out = xcalloc(r->n_dev, sizeof(*out));
 	for (size_t i = 0; i < r->n_dev; i++) {
 		struct vdpa_device *d = &r->dev[i];
@@ -132,13 +152,14 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 			out[i] = (struct dev_outcome){ OUT_FAILED, d->exit_code };
 			continue;
 		}
-		out[i].outcome = evaluate(r, d, o, vmajor, run_probe);
+		out[i].outcome = evaluate(r, d, o, &dv, vmajor, run_probe);
 		out[i].code = d->exit_code;
 	}
 	rc = signals_exit_code();
 	if (!rc)
 		rc = exit_evaluated(out, r->n_dev);
 	free(out);
+	discovery_free(&dv);
 	return rc;
 }
 

@@ -3,17 +3,20 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "cmd.h"
 #include "collect.h"
 #include "devnode.h"
+#include "discovery.h"
 #include "exitcode.h"
 #include "signals.h"
 #include "util.h"
 #include "vhost.h"
 
 /* Build the device list. Returns 0 or an exit code (usage errors touch no device). */
-int select_devices(struct run *r, const struct opts *o, int *vmajor)
+int select_devices(struct run *r, const struct opts *o, const struct discovery *dv, int *vmajor)
 {
 	struct err_list scratch = { 0 };
 	unsigned major;
@@ -35,9 +38,11 @@ int select_devices(struct run *r, const struct opts *o, int *vmajor)
 		int rc = 0;
 
 		for (size_t i = 0; i < o->n_args; i++) {
-			paths[i] = devarg_to_path(o->args[i], &r->errors);
-			if (!paths[i])
-				rc = VD_EXIT_USAGE;
+			int code;
+
+			paths[i] = devarg_to_path(o->args[i], dv, &r->errors, &code);
+			if (!paths[i] && (!rc || code == VD_EXIT_USAGE))
+				rc = code;
 		}
 		for (size_t i = 0; !rc && i < o->n_args; i++) {
 			bool dup = false;
@@ -83,13 +88,32 @@ int select_devices(struct run *r, const struct opts *o, int *vmajor)
 	return 0;
 }
 
+void annotate(const struct discovery *dv, struct vdpa_device *d)
+{
+	struct stat st;
+
+	/* the node's dev_t ties it to its vdpa device in sysfs (stat only: nothing is opened) */
+	if (stat(d->char_device, &st) == 0 && S_ISCHR(st.st_mode)) {
+		d->has_devt = true;
+		d->dev_major = major(st.st_rdev);
+		d->dev_minor = minor(st.st_rdev);
+		discovery_annotate(dv, discovery_by_devt(dv, d->dev_major, d->dev_minor), d);
+	}
+}
+
 int cmd_show(struct run *r, const struct opts *o)
 {
+	struct err_list scratch = { 0 };
+	struct discovery dv;
 	int vmajor, rc, *codes;
 
-	rc = select_devices(r, o, &vmajor);
-	if (rc)
+	discovery_load(&dv, false, &scratch);
+	err_list_free(&scratch);
+	rc = select_devices(r, o, &dv, &vmajor);
+	if (rc) {
+		discovery_free(&dv);
 		return rc;
+	}
 	codes = xcalloc(r->n_dev, sizeof(int));
 	for (size_t i = 0; i < r->n_dev; i++) {
 		struct vdpa_device *d = &r->dev[i];
@@ -100,6 +124,7 @@ int cmd_show(struct run *r, const struct opts *o)
 			continue;
 		}
 		d->exit_code = vhost_open(d->char_device, vmajor, false, &fd, &d->errors);
+		annotate(&dv, d);
 		if (d->exit_code == 0) {
 			d->exit_code = collect_device(d, fd);
 			vhost_close(fd);
@@ -110,5 +135,6 @@ int cmd_show(struct run *r, const struct opts *o)
 	if (!rc)
 		rc = exit_combine(codes, r->n_dev);
 	free(codes);
+	discovery_free(&dv);
 	return rc;
 }

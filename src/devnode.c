@@ -200,10 +200,13 @@ static int parse_vhost_name(const char *s, unsigned *n)
 	return 0;
 }
 
-char *devarg_to_path(const char *arg, struct err_list *errs)
+char *devarg_to_path(const char *arg, const struct discovery *dv, struct err_list *errs,
+		     int *exit_code)
 {
+	const struct sysfs_vdpa *s;
 	unsigned n;
 
+	*exit_code = 2;
 	if (!*arg) {
 		err_add(errs, ERR_USAGE, 0, NULL, NULL, NULL,
 			"empty device name: give /dev/vhost-vdpa-N or vhost-vdpa-N");
@@ -213,9 +216,37 @@ char *devarg_to_path(const char *arg, struct err_list *errs)
 		return xstrdup(arg);
 	if (!parse_vhost_name(arg, &n))
 		return xasprintf("/dev/vhost-vdpa-%u", n);
+	s = dv ? discovery_by_name(dv, arg) : NULL;
+	if (s && s->char_name)
+		return xasprintf("/dev/%s", s->char_name);
+	if (s) {
+		struct vd_error *e =
+			err_add(errs, ERR_NO_DEVICE, 0, arg, NULL, NULL,
+				"vdpa device %s has no vhost-vdpa interface (bound to %s)", arg,
+				s->bound_driver ? s->bound_driver : "no driver");
+		char hint[512];
+
+		if (s->bound_driver)
+			snprintf(
+				hint, sizeof(hint),
+				"bind it to vhost_vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/%s/"
+				"driver_override; echo %s > /sys/bus/vdpa/drivers/%s/unbind; echo "
+				"%s "
+				"> /sys/bus/vdpa/drivers_probe",
+				arg, arg, s->bound_driver, arg);
+		else
+			snprintf(
+				hint, sizeof(hint),
+				"bind it to vhost_vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/%s/"
+				"driver_override; echo %s > /sys/bus/vdpa/drivers_probe",
+				arg, arg);
+		err_set_hint(e, hint);
+		*exit_code = 3;
+		return NULL;
+	}
 	err_add(errs, ERR_USAGE, 0, arg, NULL, NULL,
-		"not a device: give /dev/vhost-vdpa-N, vhost-vdpa-N or a path to the node "
-		"(vdpa device names are not accepted by this version)");
+		"not a device: give /dev/vhost-vdpa-N, vhost-vdpa-N, a path to the node or the "
+		"name of a vdpa device (vdpactl list shows them)");
 	return NULL;
 }
 

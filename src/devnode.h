@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "discovery.h"
 #include "errors.h"
 
 /* Highest minor the kernel hands out for vhost-vdpa-N (IDA limit, facts 1.1). */
@@ -39,10 +40,13 @@ int vhost_vdpa_major(unsigned *major, struct err_list *errs);
 
 /*
  * Turn a DEV argument into a path. "/dev/vhost-vdpa-N" and other paths (anything with a '/')
- * are used as given; "vhost-vdpa-N" becomes "/dev/vhost-vdpa-N". Anything else is a usage
- * error recorded in @errs (returns NULL).
+ * are used as given; "vhost-vdpa-N" becomes "/dev/vhost-vdpa-N"; a vdpa device name known to
+ * @dv (may be NULL) becomes its vhost-vdpa node. Returns NULL with an error in @errs: a usage
+ * error (*exit_code 2) for anything else, or "no vhost-vdpa interface" (3) for a vdpa device
+ * bound to another driver.
  */
-char *devarg_to_path(const char *arg, struct err_list *errs);
+char *devarg_to_path(const char *arg, const struct discovery *dv, struct err_list *errs,
+		     int *exit_code);
 
 /* Scan /dev for vhost-vdpa-N nodes, sorted by N. Returns count, or -errno (error in @errs). */
 int devnode_scan(char ***paths, struct err_list *errs);

@@ -16,6 +16,17 @@
 #include "util.h"
 
 const struct command commands[] = {
+	{ "list", cmd_list, "",
+	  "every vDPA device, its management device, parent driver and vhost-vdpa node",
+	  "Lists every vDPA device of the host from sysfs (/sys/bus/vdpa) joined with the vdpa\n"
+	  "generic netlink family: name, class, management device, parent driver, bound driver\n"
+	  "(vhost_vdpa, virtio_vdpa or none), vhost-vdpa character device, max virtqueues and max\n"
+	  "virtqueue size. Opens no character device and works as an ordinary user. A device "
+	  "bound\n"
+	  "to virtio_vdpa has no vhost-vdpa interface: the note says how to rebind it. Without "
+	  "the\n"
+	  "netlink family (no CONFIG_VDPA) sysfs alone is used and the output says so.",
+	  0 },
 	{ "show", cmd_show, "DEV... | --all",
 	  "open each vhost-vdpa device and report features, status, limits and config",
 	  "Opens each device read-only and reports its virtio device id and class, the backend\n"
@@ -112,8 +123,9 @@ static void usage(FILE *f)
 		snprintf(syn, sizeof(syn), "%s %s", commands[i].name, commands[i].args);
 		fprintf(f, "  %-26s %s\n", syn, commands[i].summary);
 	}
-	fputs("\nDEV is /dev/vhost-vdpa-N, vhost-vdpa-N or a path to such a node. vdpa device\n"
-	      "names (vdpa0) are not accepted yet: they come with device discovery ('list').\n"
+	fputs("\nDEV is /dev/vhost-vdpa-N, vhost-vdpa-N, a path to such a node, or the name of a "
+	      "vdpa\n"
+	      "device (as given to 'vdpa dev add ... name NAME'; 'vdpactl list' shows them).\n"
 	      "\nOptions:\n",
 	      f);
 	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++)
@@ -303,7 +315,7 @@ int main(int argc, char **argv)
 				return VD_EXIT_OK;
 			}
 			err_add(&r.errors, ERR_USAGE, 0, argv[optind], NULL, NULL,
-				"unknown command (commands: show, probe, check, features)");
+				"unknown command (commands: list, show, probe, check, features)");
 			return finish(&r, &o, VD_EXIT_USAGE, true);
 		}
 		r.command = cmd->name;

@@ -32,11 +32,23 @@ void run_free(struct run *r)
 		free(d->char_device);
 		free(d->name);
 		free(d->vdpa_device);
+		free(d->mgmtdev);
+		free(d->bound_driver);
+		free(d->driver_override);
+		free(d->parent_bus);
+		free(d->parent_id);
+		free(d->parent_driver);
+		free(d->note);
 		free(d->config_raw);
 		err_list_free(&d->errors);
 	}
 	free(r->dev);
 	r->dev = NULL;
+	for (size_t i = 0; i < r->n_mgmt; i++)
+		nl_mgmtdev_free(&r->mgmt[i]);
+	free(r->mgmt);
+	r->mgmt = NULL;
+	r->n_mgmt = 0;
 	r->n_dev = 0;
 	err_list_free(&r->errors);
 }

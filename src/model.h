@@ -13,6 +13,8 @@
 #include "config.h"
 #include "errors.h"
 #include "feature_bits.h"
+#include "netlink.h"
+#include "sysfs.h"
 #include "verdict.h"
 
 struct opt_u64 {
@@ -34,12 +36,22 @@ struct probe_record {
 #define MAX_PROBES 24
 
 struct vdpa_device {
-	char *arg;	   /* the DEV argument as given (or the scanned path for --all) */
-	char *char_device; /* "/dev/vhost-vdpa-N" or the path given */
-	char *name;	   /* vdpa device name when known, else the char device's basename */
-	char *vdpa_device; /* NULL until discovery knows it */
-	int exit_code;	   /* 0, or the exit code of the failure that stopped this device */
-	bool opened;	   /* the device was opened and identified */
+	char *arg;	    /* the DEV argument as given (or the scanned path for --all) */
+	char *char_device;  /* "/dev/vhost-vdpa-N" or the path given */
+	char *name;	    /* vdpa device name when known, else the char device's basename */
+	char *vdpa_device;  /* NULL until discovery knows it */
+	bool discovered;    /* sysfs knows this device */
+	char *mgmtdev;	    /* management device handle (netlink), or NULL */
+	char *bound_driver; /* vdpa bus driver (sysfs), or NULL */
+	char *driver_override;
+	char *parent_bus, *parent_id, *parent_driver; /* parent device (sysfs), or NULL */
+	char *note; /* why there is no vhost-vdpa interface, for list */
+	bool has_nl;
+	struct nl_dev nl; /* netlink facts (numbers only; name/mgmtdev are NULL) */
+	bool has_devt;
+	unsigned dev_major, dev_minor;
+	int exit_code; /* 0, or the exit code of the failure that stopped this device */
+	bool opened;   /* the device was opened and identified */
 
 	struct opt_u64 device_id;
 	enum dev_class cls;
@@ -84,8 +96,13 @@ struct run {
 	size_t n_dev;
 	bool complete;
 	int exit_code;
-	struct err_list errors;	 /* run-level errors (usage, /proc/devices, ...) */
-	bool evaluates;		 /* probe/check: devices carry verdicts, summary counts them */
+	struct err_list errors; /* run-level errors (usage, /proc/devices, ...) */
+	bool evaluates;		/* probe/check: devices carry verdicts, summary counts them */
+	bool listing;		/* list: discovery only, nothing opened */
+	bool netlink_ok, have_sysfs;
+	struct sysfs_params params;
+	struct nl_mgmtdev *mgmt; /* list: management devices */
+	size_t n_mgmt;
 	bool features_catalogue; /* the features command: render the feature table */
 	uint64_t ns_filter;	 /* features command: bit per enum feat_ns to include */
 };

@@ -125,6 +125,122 @@ static json_object *config_object(const struct vdpa_device *d)
 	return o;
 }
 
+static json_object *parent_object(const struct vdpa_device *d)
+{
+	json_object *o;
+
+	if (!d->parent_id)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, K_BUS, str_or_null(d->parent_bus));
+	json_object_object_add(o, K_BUS_ID, str_or_null(d->parent_id));
+	json_object_object_add(o, K_DRIVER, str_or_null(d->parent_driver));
+	return o;
+}
+
+#define OPT(has, v) ((has) ? json_object_new_uint64(v) : NULL)
+
+static json_object *netlink_config(const struct nl_config *c)
+{
+	json_object *o;
+	char mac[18];
+
+	if (!c->valid)
+		return NULL;
+	o = json_object_new_object();
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
+		 c->mac[3], c->mac[4], c->mac[5]);
+	json_object_object_add(o, K_MAC, c->has_mac ? json_object_new_string(mac) : NULL);
+	json_object_object_add(o, K_LINK_STATUS,
+			       c->has_status ? ns_mask(c->status, NS_NET_STATUS, 4) : NULL);
+	json_object_object_add(o, K_MAX_VQ_PAIRS, OPT(c->has_max_vqp, c->max_vqp));
+	json_object_object_add(o, K_MTU, OPT(c->has_mtu, c->mtu));
+	json_object_object_add(o, K_NEGOTIATED_FEATURES,
+			       c->has_negotiated ? hex(c->negotiated, 16) : NULL);
+	json_object_object_add(o, K_DEVICE_FEATURES,
+			       c->has_device_features ? hex(c->device_features, 16) : NULL);
+	json_object_object_add(o, K_CAPACITY, OPT(c->has_capacity, c->capacity));
+	json_object_object_add(o, K_BLK_SIZE, OPT(c->has_blk_size, c->blk_size));
+	json_object_object_add(o, K_SIZE_MAX, OPT(c->has_size_max, c->size_max));
+	json_object_object_add(o, K_SEG_MAX, OPT(c->has_seg_max, c->seg_max));
+	json_object_object_add(o, K_NUM_QUEUES, OPT(c->has_num_queues, c->num_queues));
+	json_object_object_add(o, K_READ_ONLY,
+			       c->has_read_only ? json_object_new_boolean(c->read_only) : NULL);
+	return o;
+}
+
+static json_object *vdpa_object(const struct vdpa_device *d)
+{
+	json_object *o;
+
+	if (!d->discovered && !d->has_nl)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, K_VENDOR_ID, OPT(d->nl.has_vendor, d->nl.vendor_id));
+	json_object_object_add(o, K_MAX_VQS, OPT(d->nl.has_max_vqs, d->nl.max_vqs));
+	json_object_object_add(o, K_MAX_VQ_SIZE, OPT(d->nl.has_max_vq_size, d->nl.max_vq_size));
+	json_object_object_add(o, K_MIN_VQ_SIZE, OPT(d->nl.has_min_vq_size, d->nl.min_vq_size));
+	json_object_object_add(o, K_DRIVER_OVERRIDE, str_or_null(d->driver_override));
+	json_object_object_add(o, K_NETLINK_CONFIG, netlink_config(&d->nl.config));
+	return o;
+}
+
+static json_object *mgmtdevs_array(const struct run *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < r->n_mgmt; i++) {
+		const struct nl_mgmtdev *m = &r->mgmt[i];
+		json_object *o = json_object_new_object();
+		json_object *cls = json_object_new_array();
+
+		json_object_object_add(o, K_NAME, json_object_new_string(m->handle));
+		json_object_object_add(o, K_BUS, str_or_null(m->bus));
+		json_object_object_add(o, K_DEV_NAME, json_object_new_string(m->dev));
+		for (unsigned id = 0; m->has_classes && id < 64; id++)
+			if (m->classes & (UINT64_C(1) << id))
+				json_object_array_add(cls, json_object_new_string(class_name(
+								   class_from_device_id(id))));
+		json_object_object_add(o, K_SUPPORTED_CLASSES, m->has_classes ? cls : NULL);
+		if (!m->has_classes)
+			json_object_put(cls);
+		json_object_object_add(o, K_MAX_VQS, OPT(m->has_max_vqs, m->max_vqs));
+		json_object_object_add(o, K_SUPPORTED_FEATURES,
+				       m->has_features ? hex(m->features, 16) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *int_or_null(long v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
+static json_object *bool_or_null(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static void add_listing(json_object *doc, const struct run *r)
+{
+	json_object *src = json_object_new_object();
+	json_object *par = json_object_new_object();
+
+	json_object_object_add(doc, K_MGMTDEVS, mgmtdevs_array(r));
+	json_object_object_add(src, K_SYSFS, json_object_new_boolean(r->have_sysfs));
+	json_object_object_add(src, K_NETLINK, json_object_new_boolean(r->netlink_ok));
+	json_object_object_add(doc, K_SOURCES, src);
+	json_object_object_add(par, K_VHOST_VDPA_MAX_IOTLB_ENTRIES,
+			       int_or_null(r->params.vhost_vdpa_max_iotlb_entries));
+	json_object_object_add(par, K_VDPA_SIM_USE_VA, bool_or_null(r->params.vdpa_sim_use_va));
+	json_object_object_add(par, K_VDPA_SIM_BATCH_MAPPING,
+			       bool_or_null(r->params.vdpa_sim_batch_mapping));
+	json_object_object_add(par, K_VDPA_SIM_MAX_IOTLB_ENTRIES,
+			       int_or_null(r->params.vdpa_sim_max_iotlb_entries));
+	json_object_object_add(doc, K_MODULE_PARAMETERS, par);
+}
+
 static json_object *probes_array(const struct vdpa_device *d)
 {
 	static const char *const st[] = { "pass", "fail", "skipped" };
@@ -211,15 +327,19 @@ static json_object *device_object(const struct vdpa_device *d)
 	json_object *iova = NULL;
 
 	json_object_object_add(o, K_NAME, json_object_new_string(d->name));
-	json_object_object_add(o, K_CHAR_DEVICE, json_object_new_string(d->char_device));
+	json_object_object_add(o, K_CHAR_DEVICE, str_or_null(d->char_device));
 	json_object_object_add(o, K_VDPA_DEVICE, str_or_null(d->vdpa_device));
 	json_object_object_add(
 		o, K_CLASS, d->device_id.valid ? json_object_new_string(class_name(d->cls)) : NULL);
 	json_object_object_add(o, K_VIRTIO_DEVICE_ID, u64_or_null(&d->device_id));
-	json_object_object_add(o, K_MGMTDEV, NULL);
-	json_object_object_add(o, K_PARENT, NULL);
+	json_object_object_add(o, K_MGMTDEV, str_or_null(d->mgmtdev));
+	json_object_object_add(o, K_PARENT, parent_object(d));
 	json_object_object_add(o, K_BOUND_DRIVER,
-			       d->opened ? json_object_new_string("vhost_vdpa") : NULL);
+			       d->discovered ? str_or_null(d->bound_driver)
+			       : d->opened   ? json_object_new_string("vhost_vdpa")
+					     : NULL);
+	json_object_object_add(o, K_VDPA, vdpa_object(d));
+	json_object_object_add(o, K_NOTE, str_or_null(d->note));
 
 	if (d->backend_features.valid) {
 		json_object *bf = ns_mask(d->backend_features.v, NS_BACKEND, 16);
@@ -316,6 +436,8 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(doc, K_DEVICES, devs);
 	if (r->features_catalogue)
 		json_object_object_add(doc, K_FEATURES, features_array(r));
+	if (r->listing)
+		add_listing(doc, r);
 	json_object_object_add(summary, K_DEVICES, json_object_new_uint64(r->n_dev));
 	json_object_object_add(summary, K_SUCCEEDED, json_object_new_uint64(ok));
 	json_object_object_add(summary, K_FAILED, json_object_new_uint64(r->n_dev - ok));

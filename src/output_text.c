@@ -175,6 +175,19 @@ static void print_device(const struct pen *p, const struct vdpa_device *d, bool 
 		}
 		return;
 	}
+	if (d->discovered) {
+		label(p, 2, "vdpa device");
+		fprintf(p->out, "%s\n", d->vdpa_device);
+		label(p, 2, "mgmtdev");
+		fprintf(p->out, "%s\n",
+			d->mgmtdev ? d->mgmtdev : "- (unknown: no vdpa netlink family)");
+		label(p, 2, "parent");
+		if (d->parent_id)
+			fprintf(p->out, "%s %s (driver %s)\n", d->parent_bus ? d->parent_bus : "?",
+				d->parent_id, d->parent_driver ? d->parent_driver : "none");
+		else
+			fputs("- (no parent device)\n", p->out);
+	}
 	label(p, 2, "class");
 	if (d->device_id.valid)
 		fprintf(p->out, "%s (virtio device id %" PRIu64 ")\n", class_name(d->cls),
@@ -271,6 +284,36 @@ static void print_features(const struct pen *p, const struct run *r)
 	}
 }
 
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+static void print_list(const struct pen *p, const struct run *r)
+{
+	fprintf(p->out, "%s%-12s %-7s %-22s %-14s %-12s %-18s %7s %11s%s\n", col(p, BOLD), "NAME",
+		"CLASS", "MGMTDEV", "PARENT DRIVER", "BOUND", "CHAR DEVICE", "MAX VQS",
+		"MAX VQ SIZE", col(p, RESET));
+	for (size_t i = 0; i < r->n_dev; i++) {
+		const struct vdpa_device *d = &r->dev[i];
+		char vqs[16] = "-", vqsize[16] = "-";
+
+		if (d->nl.has_max_vqs)
+			snprintf(vqs, sizeof(vqs), "%u", d->nl.max_vqs);
+		if (d->nl.has_max_vq_size)
+			snprintf(vqsize, sizeof(vqsize), "%u", d->nl.max_vq_size);
+		fprintf(p->out, "%-12s %-7s %-22s %-14s %-12s %-18s %7s %11s\n", d->name,
+			d->device_id.valid ? class_name(d->cls) : "-", or_dash(d->mgmtdev),
+			or_dash(d->parent_driver), or_dash(d->bound_driver),
+			d->char_device ? d->char_device : "(none)", vqs, vqsize);
+	}
+	for (size_t i = 0; i < r->n_dev; i++)
+		if (r->dev[i].note)
+			fprintf(p->out, "\n%s: %s\n", r->dev[i].name, r->dev[i].note);
+	if (!r->n_dev)
+		fputs("(no vDPA devices)\n", p->out);
+}
+
 static const char *verdict_color(const struct pen *p, enum verdict_status s)
 {
 	return col(p, s == VS_TRUSTED ? GREEN : s == VS_UNTRUSTED ? RED : YELLOW);
@@ -359,6 +402,10 @@ void output_text(FILE *out, const struct run *r, const struct opts *o)
 		return;
 	if (r->features_catalogue) {
 		print_features(&p, r);
+		return;
+	}
+	if (r->listing) {
+		print_list(&p, r);
 		return;
 	}
 	if (r->evaluates) {

@@ -13,9 +13,10 @@ commands() {
 	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'
 }
 
-@test "the help lists the commands show, probe, check and features" {
+@test "the help lists the commands list, show, probe, check and features" {
 	run -0 commands
-	assert_output "show
+	assert_output "list
+show
 probe
 check
 features"
@@ -40,9 +41,10 @@ features"
 
 @test "every command is in every completion and in the man page" {
 	for c in $(commands); do
-		for f in completions/vdpactl.bash completions/_vdpactl completions/vdpactl.fish; do
-			grep -qw -- "$c" "$TOP/$f" || fail "$f lacks command $c"
-		done
+		grep -qE "^\s*local commands=\".*\b$c\b" "$TOP/completions/vdpactl.bash" ||
+			fail "bash completion lacks command $c"
+		grep -qE "[( ]$c\\\\:" "$TOP/completions/_vdpactl" || fail "zsh completion lacks command $c"
+		grep -qE -- "-a $c -d" "$TOP/completions/vdpactl.fish" || fail "fish completion lacks command $c"
 		grep -qE "^\.BR? $c" "$TOP/man/vdpactl.8" || fail "man page lacks command $c"
 	done
 }
@@ -76,7 +78,8 @@ bash_complete() {
 @test "bash completion completes commands, options, namespaces and colour values" {
 	[[ -f /usr/share/bash-completion/bash_completion ]] || fail "bash-completion not installed"
 	run -0 bash_complete vdpactl ""
-	assert_output "show
+	assert_output "list
+show
 probe
 check
 features"

@@ -14,6 +14,7 @@ int main(void)
 	char name[32];
 	struct err_list errs = { 0 };
 	char *p;
+	int code = 0;
 
 	ok(procdevices_find(good, "vhost-vdpa", &major) == 0 && major == 236,
 	   "vhost-vdpa major found");
@@ -38,23 +39,41 @@ int main(void)
 		   major == 236,
 	   "no trailing newline");
 
-	p = devarg_to_path("/dev/vhost-vdpa-3", &errs);
+	p = devarg_to_path("/dev/vhost-vdpa-3", NULL, &errs, &code);
 	is_str(p, "/dev/vhost-vdpa-3", "absolute path kept");
 	free(p);
-	p = devarg_to_path("vhost-vdpa-12", &errs);
+	p = devarg_to_path("vhost-vdpa-12", NULL, &errs, &code);
 	is_str(p, "/dev/vhost-vdpa-12", "vhost-vdpa-N becomes /dev/vhost-vdpa-N");
 	free(p);
-	p = devarg_to_path("./x", &errs);
+	p = devarg_to_path("./x", NULL, &errs, &code);
 	is_str(p, "./x", "relative path kept for verification");
 	free(p);
 	ok(errs.n == 0, "no errors so far");
-	ok(devarg_to_path("", &errs) == NULL && errs.n == 1 && errs.v[0].code == ERR_USAGE,
+	ok(devarg_to_path("", NULL, &errs, &code) == NULL && errs.n == 1 && errs.v[0].code == ERR_USAGE,
 	   "empty string is a usage error");
-	ok(devarg_to_path("vhost-vdpa-", &errs) == NULL, "missing number rejected");
-	ok(devarg_to_path("vhost-vdpa-1x", &errs) == NULL, "trailing garbage rejected");
-	ok(devarg_to_path("vhost-vdpa-99999999", &errs) == NULL, "minor above 2^20-1 rejected");
-	ok(devarg_to_path("vhost-vdpa--1", &errs) == NULL, "negative rejected");
-	ok(devarg_to_path("vdpa0", &errs) == NULL && errs.n == 6, "vdpa names not yet accepted");
+	ok(devarg_to_path("vhost-vdpa-", NULL, &errs, &code) == NULL, "missing number rejected");
+	ok(devarg_to_path("vhost-vdpa-1x", NULL, &errs, &code) == NULL, "trailing garbage rejected");
+	ok(devarg_to_path("vhost-vdpa-99999999", NULL, &errs, &code) == NULL, "minor above 2^20-1 rejected");
+	ok(devarg_to_path("vhost-vdpa--1", NULL, &errs, &code) == NULL, "negative rejected");
+	ok(devarg_to_path("vdpa0", NULL, &errs, &code) == NULL && errs.n == 6 && code == 2,
+	   "unknown vdpa name without discovery: usage error");
+
+	/* names resolved through discovery (sysfs) */
+	struct sysfs_vdpa sys[2] = {
+		{ .name = "net0", .bound_driver = "vhost_vdpa", .char_name = "vhost-vdpa-3" },
+		{ .name = "blk9", .bound_driver = "virtio_vdpa" },
+	};
+	struct discovery dv = { .sys = sys, .n_sys = 2 };
+	p = devarg_to_path("net0", &dv, &errs, &code);
+	is_str(p, "/dev/vhost-vdpa-3", "vdpa name resolves to its vhost-vdpa node");
+	free(p);
+	ok(devarg_to_path("blk9", &dv, &errs, &code) == NULL && code == 3 &&
+		   errs.v[errs.n - 1].code == ERR_NO_DEVICE,
+	   "a device bound to virtio_vdpa has no vhost-vdpa interface: exit 3");
+	ok(strstr(errs.v[errs.n - 1].hint, "driver_override") &&
+		   strstr(errs.v[errs.n - 1].hint, "/sys/bus/vdpa/drivers/virtio_vdpa/unbind"),
+	   "with a rebind hint: %s", errs.v[errs.n - 1].hint);
+	ok(devarg_to_path("nope", &dv, &errs, &code) == NULL && code == 2, "unknown name: usage");
 	err_list_free(&errs);
 	return tap_done();
 }

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * netlink.c - "vdpa" generic netlink client on libmnl.
+ *
+ * Attribute numbering follows <linux/vdpa.h>. Attribute 21 changed meaning after 6.1 (6.1:
+ * device features in config replies; later: block capacity), so device features are read from
+ * attribute 20 and from 21 only when 20 is absent and the device is not a block device.
+ */
+#include "netlink.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/vdpa.h>
+#include <linux/virtio_ids.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Block config attributes: enum values of <linux/vdpa.h> after 6.2, absent from bookworm's. */
+#define VD_ATTR_BLK_CFG_CAPACITY 21
+#define VD_ATTR_BLK_CFG_SIZE_MAX 22
+#define VD_ATTR_BLK_CFG_BLK_SIZE 23
+#define VD_ATTR_BLK_CFG_SEG_MAX 24
+#define VD_ATTR_BLK_CFG_NUM_QUEUES 25
+#define VD_ATTR_BLK_READ_ONLY 35
+#define VD_ATTR_MAX_KNOWN 37
+/* 6.1's meaning of attribute 21 */
+#define VD_ATTR_61_DEV_SUPPORTED_FEATURES 21
+
+#define VDPA_GENL_NAME_STR "vdpa"
+#define VDPA_GENL_VERSION_NUM 1
+
+struct nl_ctx {
+	struct mnl_socket *sock;
+	unsigned portid;
+	unsigned seq;
+	uint16_t family;
+	char extack[256];
+};
+
+/* ---- attribute validation ------------------------------------------------------------ */
+
+/* Expected type per attribute number; MNL_TYPE_UNSPEC = not used by us (skipped). */
+static enum mnl_attr_data_type attr_type(uint16_t type, bool block)
+{
+	switch (type) {
+	case VDPA_ATTR_MGMTDEV_BUS_NAME:
+	case VDPA_ATTR_MGMTDEV_DEV_NAME:
+	case VDPA_ATTR_DEV_NAME:
+		return MNL_TYPE_NUL_STRING;
+	case VDPA_ATTR_MGMTDEV_SUPPORTED_CLASSES:
+	case VDPA_ATTR_DEV_NEGOTIATED_FEATURES:
+	case VDPA_ATTR_DEV_SUPPORTED_FEATURES:
+	case VDPA_ATTR_DEV_FEATURES:
+		return MNL_TYPE_U64;
+	case VDPA_ATTR_DEV_ID:
+	case VDPA_ATTR_DEV_VENDOR_ID:
+	case VDPA_ATTR_DEV_MAX_VQS:
+	case VDPA_ATTR_DEV_MGMTDEV_MAX_VQS:
+		return MNL_TYPE_U32;
+	case VDPA_ATTR_DEV_MAX_VQ_SIZE:
+	case VDPA_ATTR_DEV_MIN_VQ_SIZE:
+	case VDPA_ATTR_DEV_NET_CFG_MAX_VQP:
+	case VDPA_ATTR_DEV_NET_CFG_MTU:
+		return MNL_TYPE_U16;
+	case VDPA_ATTR_DEV_NET_CFG_MACADDR:
+		return MNL_TYPE_BINARY;
+	case 21: /* capacity (block, newer) or device features (6.1): both u64 */
+		return MNL_TYPE_U64;
+	case VD_ATTR_BLK_CFG_SIZE_MAX:
+	case VD_ATTR_BLK_CFG_BLK_SIZE:
+	case VD_ATTR_BLK_CFG_SEG_MAX:
+		return block ? MNL_TYPE_U32 : MNL_TYPE_UNSPEC;
+	case VD_ATTR_BLK_CFG_NUM_QUEUES:
+		return block ? MNL_TYPE_U16 : MNL_TYPE_UNSPEC;
+	case VD_ATTR_BLK_READ_ONLY:
+		return block ? MNL_TYPE_U8 : MNL_TYPE_UNSPEC;
+	default:
+		return MNL_TYPE_UNSPEC;
+	}
+}
+
+struct attrs {
+	const struct nlattr *tb[VD_ATTR_MAX_KNOWN + 1];
+	const char *why;
+	bool block;
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	struct attrs *at = data;
+	uint16_t type = mnl_attr_get_type(a);
+	enum mnl_attr_data_type t;
+
+	if (type > VD_ATTR_MAX_KNOWN)
+		return MNL_CB_OK; /* newer kernel: ignore what we do not know */
+	if (type == VDPA_ATTR_DEV_NET_STATUS) {
+		/* uapi says u8, the kernel sends u16: accept both (facts 6.2) */
+		if (mnl_attr_get_payload_len(a) != 1 && mnl_attr_get_payload_len(a) != 2) {
+			at->why = "VDPA_ATTR_DEV_NET_STATUS has a bad length";
+			return MNL_CB_ERROR;
+		}
+		at->tb[type] = a;
+		return MNL_CB_OK;
+	}
+	t = attr_type(type, at->block);
+	if (t == MNL_TYPE_UNSPEC)
+		return MNL_CB_OK;
+	if (t == MNL_TYPE_BINARY) {
+		if (mnl_attr_validate2(a, t, 6) < 0) {
+			at->why = "VDPA_ATTR_DEV_NET_CFG_MACADDR is not 6 bytes";
+			return MNL_CB_ERROR;
+		}
+	} else if (mnl_attr_validate(a, t) < 0) {
+		static char msg[64];
+
+		snprintf(msg, sizeof(msg), "attribute %u has a bad type or length", type);
+		at->why = msg;
+		return MNL_CB_ERROR;
+	}
+	if (t == MNL_TYPE_NUL_STRING && mnl_attr_get_payload_len(a) > 256) {
+		at->why = "string attribute longer than 256 bytes";
+		return MNL_CB_ERROR;
+	}
+	at->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int parse_attrs(const struct nlmsghdr *nlh, struct attrs *at)
+{
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct genlmsghdr))) {
+		at->why = "message shorter than its generic netlink header";
+		return -EBADMSG;
+	}
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, at) < 0) {
+		if (!at->why)
+			at->why = "malformed attribute (length beyond the message)";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+static char *dup_str(const struct nlattr *a)
+{
+	return a ? xstrdup(mnl_attr_get_str(a)) : NULL;
+}
+
+static char *make_handle(const char *bus, const char *dev)
+{
+	return bus ? xasprintf("%s/%s", bus, dev) : xstrdup(dev);
+}
+
+int nl_parse_mgmtdev(const void *msg, struct nl_mgmtdev *m, const char **why)
+{
+	struct attrs at = { 0 };
+
+	memset(m, 0, sizeof(*m));
+	if (parse_attrs(msg, &at)) {
+		*why = at.why;
+		return -EBADMSG;
+	}
+	if (!at.tb[VDPA_ATTR_MGMTDEV_DEV_NAME]) {
+		*why = "management device reply without VDPA_ATTR_MGMTDEV_DEV_NAME";
+		return -EBADMSG;
+	}
+	m->bus = dup_str(at.tb[VDPA_ATTR_MGMTDEV_BUS_NAME]);
+	m->dev = dup_str(at.tb[VDPA_ATTR_MGMTDEV_DEV_NAME]);
+	m->handle = make_handle(m->bus, m->dev);
+	if ((m->has_classes = at.tb[VDPA_ATTR_MGMTDEV_SUPPORTED_CLASSES] != NULL))
+		m->classes = mnl_attr_get_u64(at.tb[VDPA_ATTR_MGMTDEV_SUPPORTED_CLASSES]);
+	if ((m->has_max_vqs = at.tb[VDPA_ATTR_DEV_MGMTDEV_MAX_VQS] != NULL))
+		m->max_vqs = mnl_attr_get_u32(at.tb[VDPA_ATTR_DEV_MGMTDEV_MAX_VQS]);
+	if ((m->has_features = at.tb[VDPA_ATTR_DEV_SUPPORTED_FEATURES] != NULL))
+		m->features = mnl_attr_get_u64(at.tb[VDPA_ATTR_DEV_SUPPORTED_FEATURES]);
+	return 0;
+}
+
+int nl_parse_dev(const void *msg, struct nl_dev *d, const char **why)
+{
+	struct attrs at = { 0 };
+	const char *bus, *dev;
+
+	memset(d, 0, sizeof(*d));
+	if (parse_attrs(msg, &at)) {
+		*why = at.why;
+		return -EBADMSG;
+	}
+	if (!at.tb[VDPA_ATTR_DEV_NAME] || !at.tb[VDPA_ATTR_MGMTDEV_DEV_NAME]) {
+		*why = "device reply without VDPA_ATTR_DEV_NAME or VDPA_ATTR_MGMTDEV_DEV_NAME";
+		return -EBADMSG;
+	}
+	d->name = dup_str(at.tb[VDPA_ATTR_DEV_NAME]);
+	bus = at.tb[VDPA_ATTR_MGMTDEV_BUS_NAME]
+		      ? mnl_attr_get_str(at.tb[VDPA_ATTR_MGMTDEV_BUS_NAME])
+		      : NULL;
+	dev = mnl_attr_get_str(at.tb[VDPA_ATTR_MGMTDEV_DEV_NAME]);
+	d->mgmtdev = make_handle(bus, dev);
+	if ((d->has_id = at.tb[VDPA_ATTR_DEV_ID] != NULL))
+		d->device_id = mnl_attr_get_u32(at.tb[VDPA_ATTR_DEV_ID]);
+	if ((d->has_vendor = at.tb[VDPA_ATTR_DEV_VENDOR_ID] != NULL))
+		d->vendor_id = mnl_attr_get_u32(at.tb[VDPA_ATTR_DEV_VENDOR_ID]);
+	if ((d->has_max_vqs = at.tb[VDPA_ATTR_DEV_MAX_VQS] != NULL))
+		d->max_vqs = mnl_attr_get_u32(at.tb[VDPA_ATTR_DEV_MAX_VQS]);
+	if ((d->has_max_vq_size = at.tb[VDPA_ATTR_DEV_MAX_VQ_SIZE] != NULL))
+		d->max_vq_size = mnl_attr_get_u16(at.tb[VDPA_ATTR_DEV_MAX_VQ_SIZE]);
+	if ((d->has_min_vq_size = at.tb[VDPA_ATTR_DEV_MIN_VQ_SIZE] != NULL))
+		d->min_vq_size = mnl_attr_get_u16(at.tb[VDPA_ATTR_DEV_MIN_VQ_SIZE]);
+	return 0;
+}
+
+/* @block: the device is a block device (decides the meaning of attribute 21). */
+static int parse_config(const void *msg, struct nl_config *c, bool block, const char **why)
+{
+	struct attrs at = { .block = block };
+	const struct nlattr *a;
+
+	memset(c, 0, sizeof(*c));
+	if (parse_attrs(msg, &at)) {
+		*why = at.why;
+		return -EBADMSG;
+	}
+	c->valid = true;
+	if ((a = at.tb[VDPA_ATTR_DEV_NET_CFG_MACADDR])) {
+		c->has_mac = true;
+		memcpy(c->mac, mnl_attr_get_payload(a), 6);
+	}
+	if ((a = at.tb[VDPA_ATTR_DEV_NET_STATUS])) {
+		c->has_status = true;
+		c->status =
+			mnl_attr_get_payload_len(a) == 2 ? mnl_attr_get_u16(a) : mnl_attr_get_u8(a);
+	}
+	if ((a = at.tb[VDPA_ATTR_DEV_NET_CFG_MAX_VQP])) {
+		c->has_max_vqp = true;
+		c->max_vqp = mnl_attr_get_u16(a);
+	}
+	if ((a = at.tb[VDPA_ATTR_DEV_NET_CFG_MTU])) {
+		c->has_mtu = true;
+		c->mtu = mnl_attr_get_u16(a);
+	}
+	if ((a = at.tb[VDPA_ATTR_DEV_NEGOTIATED_FEATURES])) {
+		c->has_negotiated = true;
+		c->negotiated = mnl_attr_get_u64(a);
+	}
+	if ((a = at.tb[VDPA_ATTR_DEV_FEATURES])) {
+		c->has_device_features = true;
+		c->device_features = mnl_attr_get_u64(a);
+	} else if (!block && (a = at.tb[VD_ATTR_61_DEV_SUPPORTED_FEATURES])) {
+		/* 6.1: device features travel in attribute 21 */
+		c->has_device_features = true;
+		c->device_features = mnl_attr_get_u64(a);
+	}
+	if (block) {
+		if ((a = at.tb[VD_ATTR_BLK_CFG_CAPACITY])) {
+			c->has_capacity = true;
+			c->capacity = mnl_attr_get_u64(a);
+		}
+		if ((a = at.tb[VD_ATTR_BLK_CFG_SIZE_MAX])) {
+			c->has_size_max = true;
+			c->size_max = mnl_attr_get_u32(a);
+		}
+		if ((a = at.tb[VD_ATTR_BLK_CFG_BLK_SIZE])) {
+			c->has_blk_size = true;
+			c->blk_size = mnl_attr_get_u32(a);
+		}
+		if ((a = at.tb[VD_ATTR_BLK_CFG_SEG_MAX])) {
+			c->has_seg_max = true;
+			c->seg_max = mnl_attr_get_u32(a);
+		}
+		if ((a = at.tb[VD_ATTR_BLK_CFG_NUM_QUEUES])) {
+			c->has_num_queues = true;
+			c->num_queues = mnl_attr_get_u16(a);
+		}
+		if ((a = at.tb[VD_ATTR_BLK_READ_ONLY])) {
+			c->has_read_only = true;
+			c->read_only = mnl_attr_get_u8(a);
+		}
+	}
+	return 0;
+}
+
+int nl_parse_config(const void *msg, struct nl_config *c, const char **why)
+{
+	return parse_config(msg, c, false, why);
+}
+
+/* ---- request/response ---------------------------------------------------------------- */
+
+/* NLMSG_ERROR: keep the errno and the extack message (NLMSGERR_ATTR_MSG) if any. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_ctx *ctx = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP; /* ACK */
+	ctx->extack[0] = '\0';
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		const struct nlattr *a;
+
+		off = sizeof(*err);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len) {
+			mnl_attr_for_each(a, nlh, off)
+			{
+				if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+				    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+					snprintf(ctx->extack, sizeof(ctx->extack), "%s",
+						 mnl_attr_get_str(a));
+			}
+		}
+	}
+	errno = err->error < 0 ? -err->error : err->error;
+	return MNL_CB_ERROR;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int stop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_STOP;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = stop_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+};
+
+/* Send @nlh and run @cb on every reply until DONE/ACK. 0 or -errno. */
+static int transact(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
+	unsigned seq = nlh->nlmsg_seq;
+	int rc = 0;
+
+	ctx->extack[0] = '\0';
+	if (mnl_socket_sendto(ctx->sock, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(ctx->sock, buf, MNL_SOCKET_BUFFER_SIZE);
+		int r;
+
+		if (n < 0) {
+			rc = errno == EINTR ? -EINTR : -errno;
+			break;
+		}
+		errno = 0;
+		r = mnl_cb_run2(buf, (size_t)n, seq, ctx->portid, cb, data, ctl_cbs,
+				MNL_ARRAY_SIZE(ctl_cbs));
+		if (r == MNL_CB_ERROR) {
+			rc = errno ? -errno : -EBADMSG;
+			break;
+		}
+		if (r == MNL_CB_STOP)
+			break;
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+static struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd, uint16_t flags,
+				 unsigned seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = family == GENL_ID_CTRL ? 1 : VDPA_GENL_VERSION_NUM;
+	return nlh;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_ctx *ctx = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	{
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			ctx->family = mnl_attr_get_u16(a);
+	}
+	return MNL_CB_OK;
+}
+
+/* dump collectors */
+struct collect {
+	struct nl_vdpa *v;
+	struct err_list *errs;
+	const char *cmd;
+	struct nl_config *config;
+	bool block;
+	int malformed;
+};
+
+static void malformed(struct collect *c, const char *why)
+{
+	err_add(c->errs, ERR_MALFORMED, EBADMSG, "vdpa netlink", c->cmd, NULL,
+		"malformed reply: %s", why ? why : "unknown");
+	c->malformed++;
+}
+
+static int mgmt_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct collect *c = data;
+	struct nl_mgmtdev m;
+	const char *why = NULL;
+
+	if (nl_parse_mgmtdev(nlh, &m, &why)) {
+		nl_mgmtdev_free(&m);
+		malformed(c, why);
+		return MNL_CB_OK;
+	}
+	c->v->mgmt = xrealloc(c->v->mgmt, (c->v->n_mgmt + 1) * sizeof(m));
+	c->v->mgmt[c->v->n_mgmt++] = m;
+	return MNL_CB_OK;
+}
+
+static int dev_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct collect *c = data;
+	struct nl_dev d;
+	const char *why = NULL;
+
+	if (nl_parse_dev(nlh, &d, &why)) {
+		nl_dev_free(&d);
+		malformed(c, why);
+		return MNL_CB_OK;
+	}
+	c->v->dev = xrealloc(c->v->dev, (c->v->n_dev + 1) * sizeof(d));
+	c->v->dev[c->v->n_dev++] = d;
+	return MNL_CB_OK;
+}
+
+static int config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct collect *c = data;
+	const char *why = NULL;
+
+	if (parse_config(nlh, c->config, c->block, &why))
+		malformed(c, why);
+	return MNL_CB_OK;
+}
+
+static void nl_error(struct err_list *errs, struct nl_ctx *ctx, int rc, const char *op)
+{
+	enum err_code code = rc == -EPERM || rc == -EACCES ? ERR_PERMISSION
+			     : rc == -EOPNOTSUPP	   ? ERR_UNSUPPORTED
+							   : ERR_INTERNAL;
+
+	if (ctx->extack[0])
+		err_add(errs, code, -rc, "vdpa netlink", op, NULL, "%s (kernel: %s)",
+			vd_strerror(-rc), ctx->extack);
+	else
+		err_add(errs, code, -rc, "vdpa netlink", op, NULL, "%s", vd_strerror(-rc));
+}
+
+int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
+{
+	struct nl_ctx ctx = { 0 };
+	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
+	struct nlmsghdr *nlh;
+	struct collect c = { .v = out, .errs = errs };
+	int one = 1, rc;
+
+	memset(out, 0, sizeof(*out));
+	ctx.seq = (unsigned)time(NULL);
+	ctx.sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!ctx.sock) {
+		rc = -errno;
+		err_add(errs, ERR_UNSUPPORTED, -rc, "vdpa netlink", "socket", NULL, "%s",
+			vd_strerror(-rc));
+		free(buf);
+		return rc;
+	}
+	/* extended ACKs carry the kernel's own error text; best effort */
+	mnl_socket_setsockopt(ctx.sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(ctx.sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		rc = -errno;
+		err_add(errs, ERR_INTERNAL, -rc, "vdpa netlink", "bind", NULL, "%s",
+			vd_strerror(-rc));
+		goto out;
+	}
+	ctx.portid = mnl_socket_get_portid(ctx.sock);
+
+	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, ++ctx.seq);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VDPA_GENL_NAME_STR);
+	rc = transact(&ctx, nlh, family_cb, &ctx);
+	if (rc == -ENOENT || (!rc && !ctx.family)) {
+		struct vd_error *e =
+			err_add(errs, ERR_UNSUPPORTED, ENOENT, "vdpa netlink", "CTRL_CMD_GETFAMILY",
+				NULL, "the kernel has no 'vdpa' generic netlink family");
+
+		err_set_hint(e, "the kernel lacks CONFIG_VDPA (or the vdpa module is not loaded); "
+				"sysfs alone is used");
+		rc = -ENOENT;
+		goto out;
+	}
+	if (rc) {
+		nl_error(errs, &ctx, rc, "CTRL_CMD_GETFAMILY");
+		goto out;
+	}
+
+	c.cmd = "VDPA_CMD_MGMTDEV_GET";
+	nlh = genl_msg(buf, ctx.family, VDPA_CMD_MGMTDEV_GET, NLM_F_DUMP, ++ctx.seq);
+	rc = transact(&ctx, nlh, mgmt_cb, &c);
+	if (rc) {
+		nl_error(errs, &ctx, rc, c.cmd);
+		goto out;
+	}
+	c.cmd = "VDPA_CMD_DEV_GET";
+	nlh = genl_msg(buf, ctx.family, VDPA_CMD_DEV_GET, NLM_F_DUMP, ++ctx.seq);
+	rc = transact(&ctx, nlh, dev_cb, &c);
+	if (rc) {
+		nl_error(errs, &ctx, rc, c.cmd);
+		goto out;
+	}
+	for (size_t i = 0; with_config && i < out->n_dev; i++) {
+		struct nl_dev *d = &out->dev[i];
+
+		c.cmd = "VDPA_CMD_DEV_CONFIG_GET";
+		c.config = &d->config;
+		c.block = d->has_id && d->device_id == VIRTIO_ID_BLOCK;
+		nlh = genl_msg(buf, ctx.family, VDPA_CMD_DEV_CONFIG_GET, NLM_F_ACK, ++ctx.seq);
+		mnl_attr_put_strz(nlh, VDPA_ATTR_DEV_NAME, d->name);
+		rc = transact(&ctx, nlh, config_cb, &c);
+		if (rc == -EOPNOTSUPP) {
+			/* e.g. block devices on 6.1: config over netlink is not supported */
+			rc = 0;
+			continue;
+		}
+		if (rc) {
+			nl_error(errs, &ctx, rc, c.cmd);
+			rc = 0; /* one device's config is not worth the whole listing */
+		}
+	}
+	rc = 0;
+out:
+	mnl_socket_close(ctx.sock);
+	free(buf);
+	return rc;
+}
+
+void nl_mgmtdev_free(struct nl_mgmtdev *m)
+{
+	free(m->bus);
+	free(m->dev);
+	free(m->handle);
+	memset(m, 0, sizeof(*m));
+}
+
+void nl_dev_free(struct nl_dev *d)
+{
+	free(d->name);
+	free(d->mgmtdev);
+	memset(d, 0, sizeof(*d));
+}
+
+void nl_free(struct nl_vdpa *v)
+{
+	for (size_t i = 0; i < v->n_mgmt; i++)
+		nl_mgmtdev_free(&v->mgmt[i]);
+	for (size_t i = 0; i < v->n_dev; i++)
+		nl_dev_free(&v->dev[i]);
+	free(v->mgmt);
+	free(v->dev);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct nl_dev *nl_find_dev(const struct nl_vdpa *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_dev; i++)
+		if (!strcmp(v->dev[i].name, name))
+			return &v->dev[i];
+	return NULL;
+}

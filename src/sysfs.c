@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* sysfs.c - read-only view of /sys/bus/vdpa; see sysfs.h */
+#include "sysfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define VDPA_BUS "/sys/bus/vdpa"
+#define VDPA_DEVICES VDPA_BUS "/devices"
+#define SMALL_FILE 256
+
+/* Read a small sysfs attribute; trailing newline removed. NULL if missing or unreadable. */
+static char *read_attr(const char *dir, const char *name)
+{
+	char path[PATH_MAX], buf[SMALL_FILE];
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return xstrdup(buf);
+}
+
+/* basename of the target of symlink dir/name, or NULL */
+static char *link_base(const char *dir, const char *name)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+	const char *b;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return NULL;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	b = strrchr(target, '/');
+	return xstrdup(b ? b + 1 : target);
+}
+
+int sysfs_parse_devt(const char *text, int *major, int *minor)
+{
+	char *end;
+	long ma, mi;
+
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	ma = strtol(text, &end, 10);
+	if (errno || *end != ':' || !isdigit((unsigned char)end[1]) || ma > 4095)
+		return -1;
+	mi = strtol(end + 1, &end, 10);
+	if (errno || (*end && *end != '\n') || mi > (1L << 20) - 1)
+		return -1;
+	*major = (int)ma;
+	*minor = (int)mi;
+	return 0;
+}
+
+int sysfs_parse_bool(const char *text)
+{
+	if (!text)
+		return -1;
+	if (!strcmp(text, "Y") || !strcmp(text, "1"))
+		return 1;
+	if (!strcmp(text, "N") || !strcmp(text, "0"))
+		return 0;
+	return -1;
+}
+
+bool sysfs_has_vdpa_bus(void)
+{
+	struct stat st;
+
+	return stat(VDPA_BUS, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void find_char_child(struct sysfs_vdpa *v, struct err_list *errs)
+{
+	struct dirent *de;
+	DIR *d = opendir(v->path);
+
+	v->char_major = v->char_minor = -1;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *devt, sub[PATH_MAX];
+
+		if (strncmp(de->d_name, "vhost-vdpa-", strlen("vhost-vdpa-")))
+			continue;
+		v->char_name = xstrdup(de->d_name);
+		snprintf(sub, sizeof(sub), "%s/%s", v->path, de->d_name);
+		devt = read_attr(sub, "dev");
+		if (!devt || sysfs_parse_devt(devt, &v->char_major, &v->char_minor)) {
+			v->char_major = v->char_minor = -1;
+			err_add(errs, ERR_MALFORMED, 0, sub, "read dev", NULL,
+				"expected MAJ:MIN, got '%s'", devt ? devt : "(unreadable)");
+		}
+		free(devt);
+		break;
+	}
+	closedir(d);
+}
+
+static void find_parent(struct sysfs_vdpa *v)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", v->path);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	/* vdpa_sim devices sit directly under /sys/devices: no parent device */
+	if (!strcmp(parent, "/sys/devices") || !parent[0])
+		return;
+	v->parent_bus = link_base(parent, "subsystem");
+	if (!v->parent_bus)
+		return; /* not a device directory */
+	slash = strrchr(parent, '/');
+	v->parent_id = xstrdup(slash ? slash + 1 : parent);
+	v->parent_driver = link_base(parent, "driver");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_vdpa *)a)->name, ((const struct sysfs_vdpa *)b)->name);
+}
+
+int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs)
+{
+	struct sysfs_vdpa *v = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	*out = NULL;
+	d = opendir(VDPA_DEVICES);
+	if (!d) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return 0;
+		err_add(errs, ERR_INTERNAL, e, VDPA_DEVICES, "opendir", NULL, "%s", vd_strerror(e));
+		return -e;
+	}
+	while ((de = readdir(d))) {
+		char link[PATH_MAX], real[PATH_MAX];
+		struct sysfs_vdpa *x;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), VDPA_DEVICES "/%s", de->d_name);
+		if (!realpath(link, real)) {
+			err_add(errs, ERR_MALFORMED, errno, link, "realpath", NULL, "%s",
+				vd_strerror(errno));
+			continue;
+		}
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		x = &v[n++];
+		memset(x, 0, sizeof(*x));
+		x->name = xstrdup(de->d_name);
+		x->path = xstrdup(real);
+		x->bound_driver = link_base(real, "driver");
+		x->driver_override = read_attr(real, "driver_override");
+		if (x->driver_override &&
+		    (!x->driver_override[0] || !strcmp(x->driver_override, "(null)"))) {
+			free(x->driver_override);
+			x->driver_override = NULL;
+		}
+		find_char_child(x, errs);
+		find_parent(x);
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_name);
+	*out = v;
+	return (int)n;
+}
+
+void sysfs_free(struct sysfs_vdpa *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].bound_driver);
+		free(v[i].driver_override);
+		free(v[i].char_name);
+		free(v[i].parent_bus);
+		free(v[i].parent_id);
+		free(v[i].parent_driver);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+static long read_long(const char *dir, const char *name)
+{
+	char *t = read_attr(dir, name), *end;
+	long v = -1;
+
+	if (t && isdigit((unsigned char)t[0])) {
+		v = strtol(t, &end, 10);
+		if (*end)
+			v = -1;
+	}
+	free(t);
+	return v;
+}
+
+static int read_bool(const char *dir, const char *name)
+{
+	char *t = read_attr(dir, name);
+	int v = sysfs_parse_bool(t);
+
+	free(t);
+	return v;
+}
+
+void sysfs_read_params(struct sysfs_params *p)
+{
+	p->vhost_vdpa_max_iotlb_entries =
+		read_long("/sys/module/vhost_vdpa/parameters", "max_iotlb_entries");
+	p->vdpa_sim_use_va = read_bool("/sys/module/vdpa_sim/parameters", "use_va");
+	p->vdpa_sim_batch_mapping = read_bool("/sys/module/vdpa_sim/parameters", "batch_mapping");
+	p->vdpa_sim_max_iotlb_entries =
+		read_long("/sys/module/vdpa_sim/parameters", "max_iotlb_entries");
+}

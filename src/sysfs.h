@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sysfs.h - vDPA devices as sysfs shows them (facts 7): /sys/bus/vdpa/devices, the bound
+ * driver, the vhost-vdpa-N child and its dev_t, the parent device and its driver, and the module
+ * parameters that change probe behaviour. Read-only; opens no device node.
+ */
+#ifndef VDPACTL_SYSFS_H
+#define VDPACTL_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errors.h"
+
+struct sysfs_vdpa {
+	char *name;		    /* vdpa device name (directory name on the bus) */
+	char *bound_driver;	    /* "vhost_vdpa", "virtio_vdpa", or NULL when unbound */
+	char *driver_override;	    /* NULL if the file is absent or empty */
+	char *char_name;	    /* "vhost-vdpa-N" child, or NULL */
+	int char_major, char_minor; /* -1 when no child or its dev file is unreadable */
+	char *parent_bus;    /* "pci", "auxiliary", ... or NULL (no parent: vdpa_sim, VDUSE root) */
+	char *parent_id;     /* "0000:00:03.0", "mlx5_core.sf.1", ... or NULL */
+	char *parent_driver; /* driver bound to the parent device, or NULL */
+	char *path;	     /* resolved sysfs directory */
+};
+
+struct sysfs_params {
+	long vhost_vdpa_max_iotlb_entries; /* -1 when unknown */
+	int vdpa_sim_use_va;		   /* -1 unknown, 0, 1 */
+	int vdpa_sim_batch_mapping;	   /* -1 unknown, 0, 1 */
+	long vdpa_sim_max_iotlb_entries;   /* -1 when unknown */
+};
+
+/*
+ * Every device under /sys/bus/vdpa/devices, sorted by name. Returns the count (0 if the bus
+ * does not exist: no vDPA in this kernel), or -errno with an error in @errs.
+ * Malformed files (a "dev" that is not MAJ:MIN) leave the field unknown and add an error.
+ */
+int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs);
+void sysfs_free(struct sysfs_vdpa *v, size_t n);
+/* true if /sys/bus/vdpa exists */
+bool sysfs_has_vdpa_bus(void);
+void sysfs_read_params(struct sysfs_params *p);
+
+/* Pure helpers (unit-tested): parse "MAJ:MIN\n"; -1 on malformed input. */
+int sysfs_parse_devt(const char *text, int *major, int *minor);
+/* Pure: a module parameter's text: "Y"/"N"/"1"/"0" -> 1/0, else -1. */
+int sysfs_parse_bool(const char *text);
+
+#endif
