@@ -81,8 +81,9 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 .PHONY: check-run unit
-check-run: all unit tests/fake/libfakevdpa.so tests/fake/selftest
-	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) tests/run-tests.sh
+check-run: all unit tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
+	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \
+		tests/run-tests.sh
 
 install: $(VDPACTL)
 	install -D -m 0755 $(VDPACTL) $(DESTDIR)$(BINDIR)/vdpactl

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "compat.h"
@@ -120,16 +121,22 @@ size_t cfg_decode(enum dev_class c, uint64_t features, const uint8_t *buf, size_
 
 const char *cfg_need_name(const struct cfg_field *f)
 {
+	static char buf[96];
 	int ns = class_feature_ns(f->cls);
+	size_t len = 0;
 
 	if (!f->need || ns < 0)
 		return NULL;
+	buf[0] = '\0';
 	for (unsigned bit = 0; bit < 64; bit++) {
-		if (f->need & B(bit)) {
-			const struct feature_desc *d = feature_lookup((enum feat_ns)ns, bit);
+		const struct feature_desc *d;
 
-			return d ? d->name : NULL;
-		}
+		if (!(f->need & B(bit)) || !(d = feature_lookup((enum feat_ns)ns, bit)))
+			continue;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " or " : "",
+					d->name);
+		if (len >= sizeof(buf))
+			break;
 	}
-	return NULL;
+	return buf[0] ? buf : NULL;
 }

@@ -58,7 +58,7 @@ struct cfg_decoded {
 size_t cfg_decode(enum dev_class c, uint64_t features, const uint8_t *buf, size_t len,
 		  struct cfg_decoded *out);
 
-/* Name of the feature that governs a field (for "not offered" explanations), or NULL. */
+/* Features that govern a field ("MQ or RSS"), for "not offered" explanations, or NULL. */
 const char *cfg_need_name(const struct cfg_field *f);
 
 #endif

@@ -28,14 +28,22 @@ static const char *col(const struct pen *p, const char *code)
 #define BOLD "\033[1m"
 #define RESET "\033[0m"
 
-static void label(const struct pen *p, int indent, const char *l)
+static void label_w(const struct pen *p, int indent, const char *l, int width)
 {
-	int w = LABEL_W - indent;
+	int w = width - indent;
 
 	int pad = w - (int)strlen(l) - 1;
 
 	fprintf(p->out, "%*s%s:%*s", indent, "", l, pad > 0 ? pad : 1, "");
 }
+
+static void label(const struct pen *p, int indent, const char *l)
+{
+	label_w(p, indent, l, LABEL_W);
+}
+
+/* config field names are the JSON keys, some long: their own, wider column */
+#define CFG_LABEL_W 38
 
 /* Print words wrapped at WRAP_COL, continuation lines aligned under the value column. */
 static void words(const struct pen *p, const struct decoded_mask *m, bool with_unknown)
@@ -116,7 +124,7 @@ static void print_config(const struct pen *p, const struct vdpa_device *d, bool 
 		struct decoded_mask m;
 		enum feat_ns ns = NS_NET_STATUS;
 
-		label(p, 4, v->field->key);
+		label_w(p, 4, v->field->key, CFG_LABEL_W);
 		if (v->state == CFG_NOT_OFFERED) {
 			fprintf(p->out, "- (%s not offered)\n",
 				cfg_need_name(v->field) ? cfg_need_name(v->field) : "feature");

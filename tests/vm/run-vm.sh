@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# Boot a test kernel under QEMU with four vDPA devices, run commands in the guest, bring back
+# each command's stdout, stderr and exit code.
+#
+# Usage: tests/vm/run-vm.sh --kernel 6.1|6.12 --binary PATH --commands FILE --out DIR
+#                           [--add PATH]... [--timeout SEC]
+#
+#   --kernel V     kernel to boot; built (and cached) by build-kernel.sh if needed
+#   --binary PATH  the vdpactl binary; it is /usr/bin/vdpactl in the guest
+#   --add PATH     another program for the guest, as /usr/local/bin/<its name> (repeatable)
+#   --commands F   one shell command per line, each run by busybox sh in the guest, in order,
+#                  from /tmp, stdin /dev/null; line N gives DIR/N.stdout, N.stderr, N.rc
+#   --out DIR      results: N.stdout N.stderr N.rc, devices ("name /dev/vhost-vdpa-N" lines),
+#                  setup.log (guest device setup), dmesg, console.log, qemu.log, timing
+#   --timeout SEC  hard limit for the whole boot (default 120)
+# ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS, when set, are passed on to the guest's commands.
+#
+# The guest creates: net0 (vdpasim_net), blk0 (vdpasim_blk), vpnet0 and vpblk0 (vp_vdpa on
+# QEMU's virtio-net-pci and virtio-blk-pci behind an emulated Intel IOMMU). Results travel on a
+# second serial port (console fallback) as framed base64 with sha256 sums; the host checks
+# that every expected frame arrived intact.
+# Exit status: 0 all results retrieved (whatever the commands' own exit codes), 1 failure
+# (panic, timeout, missing or corrupt results), 2 usage error.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+prog="run-vm"
+
+say() { printf '%s: %s\n' "$prog" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+usage_error() {
+	printf '%s: %s\n' "$prog" "$*" >&2
+	printf 'Usage: %s --kernel 6.1|6.12 --binary PATH --commands FILE --out DIR [--add PATH]... [--timeout SEC]\n' "$0" >&2
+	exit 2
+}
+
+kernel_version="" binary="" commands="" out="" timeout_s=120
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel | --binary | --commands | --out | --timeout | --add)
+		[ $# -ge 2 ] || usage_error "$1 needs a value"
+		case "$1" in
+		--kernel) kernel_version=$2 ;;
+		--binary) binary=$2 ;;
+		--commands) commands=$2 ;;
+		--out) out=$2 ;;
+		--timeout) timeout_s=$2 ;;
+		--add) extra+=("$2") ;;
+		esac
+		shift 2
+		;;
+	-h | --help)
+		sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*) usage_error "unknown argument '$1'" ;;
+	esac
+done
+case "$kernel_version" in
+6.1 | 6.12) ;;
+"") usage_error "--kernel is required" ;;
+*) usage_error "--kernel must be 6.1 or 6.12, not '$kernel_version'" ;;
+esac
+[ -n "$binary" ] || usage_error "--binary is required"
+[ -n "$commands" ] || usage_error "--commands is required"
+[ -n "$out" ] || usage_error "--out is required"
+[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout must be a positive number of seconds"
+[[ -f "$binary" && -x "$binary" ]] || die "--binary $binary: not an executable file"
+[[ -f "$commands" && -r "$commands" ]] || die "--commands $commands: not a readable file"
+for f in "${extra[@]}"; do
+	[[ -f "$f" && -x "$f" ]] || die "--add $f: not an executable file"
+done
+
+# --- host tools -------------------------------------------------------------------------------
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+[ -x /usr/sbin/vdpa ] || need_pkgs+=(iproute2)
+command -v cpio >/dev/null || need_pkgs+=(cpio)
+if ! [ -x /bin/busybox ] || ldd /bin/busybox >/dev/null 2>&1; then
+	need_pkgs+=(busybox-static) # the dynamic `busybox` package would need its libraries
+fi
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || die "missing packages: ${need_pkgs[*]} (run as root or install them)"
+	say "installing: ${need_pkgs[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need_pkgs[@]}" >&2 ||
+		{ apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			--no-install-recommends "${need_pkgs[@]}" >&2; } ||
+		die "could not install ${need_pkgs[*]}"
+fi
+
+kernel=$("$here/build-kernel.sh" "$kernel_version" | tail -n 1)
+[ -s "$kernel" ] || die "build-kernel.sh $kernel_version gave no bzImage"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out"/*.stdout "$out"/*.stderr "$out"/*.rc "$out"/devices "$out"/setup.log \
+	"$out"/dmesg "$out"/console.log "$out"/qemu.log "$out"/timing "$out"/results.serial
+work=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-vm.XXXXXX")
+qemu_pid=""
+cleanup() {
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- initramfs --------------------------------------------------------------------------------
+root="$work/root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,run,etc}
+
+# Copy a file to the same absolute path under $root (dereferencing symlinks).
+copy_abs() {
+	mkdir -p "$root$(dirname "$1")"
+	cp -L "$1" "$root$1"
+}
+# Copy the shared libraries (and the dynamic loader) a program needs, at their absolute paths.
+copy_libs() {
+	local lib
+	ldd "$1" >/dev/null 2>&1 || return 0 # static
+	while read -r lib; do
+		copy_abs "$lib"
+	done < <(ldd "$1" | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+}
+# Install PROGRAM as GUEST_PATH with its libraries.
+add_program() {
+	mkdir -p "$root$(dirname "$2")"
+	cp -L "$1" "$root$2"
+	chmod 0755 "$root$2"
+	copy_libs "$1"
+}
+
+cp /bin/busybox "$root/bin/busybox"
+while read -r applet; do
+	[ -e "$root/$applet" ] || [ -L "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done < <("$root/bin/busybox" --list-full | grep -v '^bin/busybox$')
+rm -f "$root/usr/sbin/vdpa" "$root/usr/bin/vdpactl"
+add_program /usr/sbin/vdpa /usr/sbin/vdpa
+add_program "$binary" /usr/bin/vdpactl
+for f in "${extra[@]}"; do
+	add_program "$f" "/usr/local/bin/$(basename "$f")"
+done
+tr -d '\r' <"$commands" >"$root/commands"
+# Sanitizer settings of the host run reach the guest's commands too (make check SAN=1).
+: >"$root/env"
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	if [ -n "${!v:-}" ]; then
+		printf "export %s='%s'\n" "$v" "${!v//\'/\'\\\'\'}" >>"$root/env"
+	fi
+done
+run_id="r$$x$RANDOM$RANDOM"
+printf '%s\n' "$run_id" >"$root/run-id"
+# Number of commands = number of lines, counting a last line without a newline.
+ncmd=$(awk 'END { print NR }' "$root/commands")
+
+cat >"$root/init" <<'INIT'
+#!/bin/sh
+# Guest side of tests/vm/run-vm.sh.
+export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/tmp
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# Keep the console quiet: kernel messages are collected from dmesg instead.
+echo 1 >/proc/sys/kernel/printk
+RUN=$(cat /run-id)
+read -r t0 _ </proc/uptime
+echo "vm: init started at ${t0}s"
+
+# Results channel: the second serial port carries no kernel messages; the console is a fallback.
+CHAN=/dev/console
+if [ -c /dev/ttyS1 ] && stty -F /dev/ttyS1 raw -echo 2>/dev/null; then
+	CHAN=/dev/ttyS1
+fi
+echo "vm: results on $CHAN"
+
+# emit NAME FILE: one frame of base64 lines with size and sha256.
+emit() {
+	sum=$(sha256sum <"$2" | cut -d' ' -f1)
+	size=$(wc -c <"$2" | tr -d ' ')
+	{
+		echo "@@VM $RUN BEGIN $1 $size $sum"
+		base64 "$2" | awk -v p="@@VM $RUN D $1" -v e="@@VM $RUN END $1" \
+			'{ print p, NR, $0 } END { print e, NR }'
+	} >"$CHAN"
+}
+
+S=/tmp/setup.log
+step() {
+	echo "+ $*" >>$S
+	"$@" >>$S 2>&1 || echo "! failed (rc=$?): $*" >>$S
+}
+step vdpa mgmtdev show
+step vdpa dev add mgmtdev vdpasim_net name net0
+step vdpa dev add mgmtdev vdpasim_blk name blk0
+# vp_vdpa: take QEMU's modern virtio-net (1af4:1041) and virtio-blk (1af4:1042) functions
+# away from virtio-pci.
+for d in /sys/bus/pci/devices/*; do
+	bdf=${d##*/}
+	[ "$(cat "$d/vendor")" = 0x1af4 ] || continue
+	case "$(cat "$d/device")" in
+	0x1041) name=vpnet0 ;;
+	0x1042) name=vpblk0 ;;
+	*) continue ;;
+	esac
+	if [ -e "$d/driver" ]; then
+		echo "+ unbind $bdf from $(basename "$(readlink "$d/driver")")" >>$S
+		echo "$bdf" >"$d/driver/unbind" 2>>$S || echo "! unbind $bdf failed" >>$S
+	fi
+	echo "+ driver_override=vp-vdpa, probe $bdf" >>$S
+	echo vp-vdpa >"$d/driver_override" 2>>$S || echo "! driver_override $bdf failed" >>$S
+	echo "$bdf" >/sys/bus/pci/drivers_probe 2>>$S || echo "! drivers_probe $bdf failed" >>$S
+	step vdpa dev add mgmtdev "pci/$bdf" name "$name"
+done
+step vdpa dev show
+: >/tmp/devices
+for name in net0 blk0 vpnet0 vpblk0; do
+	for v in /sys/bus/vdpa/devices/$name/vhost-vdpa-*; do
+		[ -e "$v" ] && echo "$name /dev/${v##*/}" >>/tmp/devices
+	done
+done
+cat /tmp/devices >>$S
+step ls -l /dev/vhost-vdpa-0 /dev/vhost-vdpa-1 /dev/vhost-vdpa-2 /dev/vhost-vdpa-3
+emit setup.log $S
+emit devices /tmp/devices
+read -r t1 _ </proc/uptime
+echo "vm: setup done at ${t1}s"
+
+. /env
+n=0
+while IFS= read -r line || [ -n "$line" ]; do
+	n=$((n + 1))
+	echo "vm: [$n] start: $line"
+	(cd /tmp && exec sh -c "$line") </dev/null >/tmp/$n.stdout 2>/tmp/$n.stderr
+	rc=$?
+	echo "$rc" >/tmp/$n.rc
+	echo "vm: [$n] rc=$rc"
+	emit $n.stdout /tmp/$n.stdout
+	emit $n.stderr /tmp/$n.stderr
+	emit $n.rc /tmp/$n.rc
+done </commands
+read -r t2 _ </proc/uptime
+printf 'guest_init_start=%s\nguest_setup_done=%s\nguest_commands_done=%s\n' "$t0" "$t1" "$t2" >/tmp/timing
+emit timing /tmp/timing
+dmesg >/tmp/dmesg
+emit dmesg /tmp/dmesg
+echo "@@VM $RUN DONE $n" >"$CHAN"
+echo "vm: done, rebooting"
+sync
+reboot -f
+INIT
+chmod 0755 "$root/init"
+
+# newc cpio entry for a character device node, so the image needs no root to build.
+cpio_node() { # name mode major minor ino
+	local name=$1 namesize=$((${#1} + 1)) pad
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+		"$5" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$namesize" 0 "$name"
+	pad=$(((4 - (110 + namesize) % 4) % 4))
+	[ "$pad" -eq 0 ] || head -c "$pad" /dev/zero
+}
+initrd="$work/initramfs.cpio.gz"
+{
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0)
+	cpio_node dev/console $((0x2000 | 0600)) 5 1 900001
+	cpio_node dev/null $((0x2000 | 0666)) 1 3 900002
+	cpio_node TRAILER!!! 0 0 0 0
+} | gzip -6 >"$initrd"
+
+# --- boot -------------------------------------------------------------------------------------
+disk="$work/scratch.img"
+truncate -s 1M "$disk"
+# A UDP port of our own (from the PID) so that parallel runs do not talk to each other.
+port=$((20000 + $$ % 40000))
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	ss -Hlun "sport = :$port" 2>/dev/null | grep -q . || break
+	port=$((port + 1))
+done
+console="$out/console.log"
+results="$out/results.serial"
+qemu=(qemu-system-x86_64 -nodefaults -no-reboot -machine q35 -accel tcg -m 512 -smp 1
+	-display none -vga none -nic none -monitor none
+	-device "intel-iommu,intremap=off"
+	-netdev "socket,id=n0,udp=127.0.0.1:$port,localaddr=127.0.0.1:$port"
+	-device "virtio-net-pci,netdev=n0,disable-legacy=on,iommu_platform=on,romfile="
+	-drive "file=$disk,if=none,format=raw,id=d0"
+	-device "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on"
+	-serial "file:$console" -serial "file:$results"
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 panic=-1 quiet intel_iommu=on")
+say "booting $kernel_version ($kernel), $ncmd command(s), timeout ${timeout_s}s, udp port $port"
+t_start=$(date +%s.%N)
+qemu_rc=0
+timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
+qemu_pid=$!
+wait "$qemu_pid" || qemu_rc=$?
+qemu_pid=""
+t_end=$(date +%s.%N)
+host_s=$(awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "%.2f", b - a }')
+
+# --- results ----------------------------------------------------------------------------------
+frames="$work/frames"
+mkdir -p "$frames"
+# Collect frames from the results port first, then the console; strip CRs and anything a
+# kernel message put in front of a marker. Data lines must come in order 1..N, then END N.
+awk -v id="$run_id" -v dir="$frames" '
+	{ sub(/\r+$/, ""); i = index($0, "@@VM " id " "); if (!i) next; $0 = substr($0, i); }
+	$3 == "BEGIN" && !(($4) in seen) {
+		seen[$4] = 1; cur[$4] = 0; bad[$4] = 0; meta[$4] = $5 " " $6
+		printf "" > (dir "/" $4 ".b64"); next
+	}
+	$3 == "D" && ($4 in cur) && !done[$4] {
+		if ($5 != cur[$4] + 1 || NF != 6) bad[$4] = 1
+		cur[$4] = $5; print $6 > (dir "/" $4 ".b64"); next
+	}
+	$3 == "END" && ($4 in cur) && !done[$4] {
+		done[$4] = 1; if ($5 != cur[$4]) bad[$4] = 1
+		close(dir "/" $4 ".b64")
+		print $4, meta[$4], (bad[$4] ? "bad" : "ok") > (dir "/index"); next
+	}
+	$3 == "DONE" { print $4 > (dir "/done") }
+' "$results" "$console" 2>/dev/null || true
+touch "$frames/index"
+
+problems=()
+# restore NAME: decode one frame into $out/NAME after checking size and checksum.
+restore() {
+	local name=$1 size="" sum="" state=""
+	read -r size sum state < <(awk -v n="$name" '$1 == n { print $2, $3, $4; exit }' "$frames/index") || true
+	if [ -z "$state" ]; then
+		problems+=("missing result frame '$name'")
+		return
+	fi
+	if [ "$state" != ok ] || ! base64 -d <"$frames/$name.b64" >"$out/$name" 2>/dev/null ||
+		[ "$(stat -c %s "$out/$name")" != "$size" ] ||
+		[ "$(sha256sum <"$out/$name" | cut -d' ' -f1)" != "$sum" ]; then
+		problems+=("corrupt result frame '$name' (line order, size or sha256 mismatch)")
+	fi
+}
+restore setup.log
+restore devices
+for ((i = 1; i <= ncmd; i++)); do
+	restore "$i.stdout"
+	restore "$i.stderr"
+	restore "$i.rc"
+done
+restore timing
+restore dmesg
+[ -s "$frames/done" ] || problems+=("the guest never reported completion")
+printf 'host_seconds=%s\nqemu_exit=%s\n' "$host_s" "$qemu_rc" >>"$out/timing"
+
+if [ "$qemu_rc" -ne 0 ] || [ "${#problems[@]}" -gt 0 ]; then
+	last=$(grep -a 'vm: \[[0-9]*\] start' "$console" 2>/dev/null | tail -n 1 | tr -d '\r') || true
+	last=${last:+; last command started: ${last#vm: }}
+	if grep -q 'Kernel panic' "$console" 2>/dev/null; then
+		say "KERNEL PANIC: $(grep -a -m1 'Kernel panic' "$console" | tr -d '\r')$last"
+	elif [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+		say "TIMEOUT: the guest did not finish within ${timeout_s}s$last"
+	elif [ "$qemu_rc" -ne 0 ]; then
+		say "QEMU exited with status $qemu_rc; its output ($out/qemu.log):"
+		tail -n 20 "$out/qemu.log" >&2 || true
+	elif ! [ -s "$frames/done" ]; then
+		say "the guest stopped before finishing its commands$last"
+	fi
+	for p in "${problems[@]}"; do
+		say "$p"
+	done
+	say "console log: $console"
+	exit 1
+fi
+rm -f "$results"
+say "$kernel_version: $ncmd command(s) done in ${host_s}s; results in $out"
