@@ -81,7 +81,7 @@ assert_never_opened() {
 	assert_equal "$stderr" "vdpactl: $W/nope: stat: No such file or directory
 hint: no vDPA device is bound to vhost_vdpa under that name, or the kernel lacks CONFIG_VHOST_VDPA"
 	run -3 --separate-stderr fake sim-6.12 show vhost-vdpa-77
-	assert_line --partial "" # no stdout
+	assert_equal "$output" ""
 	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: /dev/vhost-vdpa-77: stat: No such file or directory"
 }
 
@@ -90,7 +90,7 @@ hint: no vDPA device is bound to vhost_vdpa under that name, or the kernel lacks
 	assert_equal "$stderr" "vdpactl: empty device name: give /dev/vhost-vdpa-N or vhost-vdpa-N
 Try 'vdpactl --help' for more information."
 	run -2 --separate-stderr fake sim-6.12 show vhost-vdpa-0 vhost-vdpa-x
-	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: vhost-vdpa-x: not a device: give /dev/vhost-vdpa-N, vhost-vdpa-N or a path to the node (vdpa device names are not accepted by this version)"
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: vhost-vdpa-x: not a device: give /dev/vhost-vdpa-N, vhost-vdpa-N, a path to the node or the name of a vdpa device (vdpactl list shows them)"
 	assert_equal "$output" ""
 	# the valid first argument was not opened either: usage errors come before any device
 	FAKE_VDPA_LOG=$BATS_TEST_TMPDIR/fake.log run -2 fake sim-6.12 show vhost-vdpa-0 vhost-vdpa-x
@@ -133,13 +133,21 @@ hint: run as root or grant access to the device node (e.g. a udev rule)"
 }
 
 @test "a busy device among others: --all reports it and shows the rest, exit 12" {
-	run -12 --separate-stderr fake busy show --all --json
+	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-0=EBUSY' run -12 --separate-stderr fake sim-6.12 show --all --json
 	assert_schema
 	assert_jq '[.devices[] | .exit_code]' '[6,0]'
 	assert_jq '[.devices[0].errors[] | .code]' '["busy"]'
 	assert_jq '.devices[0].errors[0].errno_name' '"EBUSY"'
+	assert_jq '.devices[1].backend_features.raw' '"0x000000000000017e"'
 	assert_jq '.summary | [.devices, .succeeded, .failed]' '[2,1,1]'
+}
+
+@test "a device held by another process (busy scenario): exit 6, reported, not retried" {
 	run -6 --separate-stderr fake busy show vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy"
+	run -6 --separate-stderr fake busy show --all --json
+	assert_schema
+	assert_jq '.devices[0].errors[0].code' '"busy"'
 }
 
 @test "kernel without vhost-vdpa: exit 5 for --all and for a node" {
@@ -164,6 +172,6 @@ hint: create a vDPA device (vdpa dev add ...) and bind it to vhost_vdpa"
 		rm -f "$log"
 		FAKE_VDPA_LOG=$log FAKE_VDPA_INJECT=$inj run fake sim-6.12 show --all --json
 		run tail -1 "$log"
-		assert_output "exit open_fds=0 tracked_open=0"
+		assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
 	done
 }
