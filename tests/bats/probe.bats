@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# probe and check against the fake kernel: verdicts per scenario, exit codes, --require,
+# errno injection at every kernel call, no leaked descriptor, device always closed.
+load helpers
+
+# scenario device status basis severity reason-fragment
+verdicts() {
+	cat <<'EOF_T'
+sim-6.1    0 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
+sim-6.1    1 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
+sim-6.12   0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+sim-6.12   1 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+vp-6.1     0 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
+vp-6.12    0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+vp-6.12    1 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+mlx5-6.6   0 untrusted probed high     the running kernel 6.6.30 predates IOTLB_PERSIST (Linux 6.7)
+mlx5-6.12  0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+vduse-6.12 0 untrusted probed high     the parent driver vduse does not offer IOTLB_PERSIST (no .reset_map and no platform IOMMU)
+liar-6.12  0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+EOF_T
+}
+
+@test "probe: every scenario's verdict, exactly" {
+	local scen dev vstatus basis sev reason want
+	while read -r scen dev vstatus basis sev reason; do
+		want=0
+		[[ $vstatus == untrusted ]] && want=10
+		run -"$want" --separate-stderr fake "$scen" probe --json "vhost-vdpa-$dev"
+		assert_schema
+		assert_jq '.devices[0].verdict | [.status, .basis, .severity]' "[\"$vstatus\",\"$basis\",\"$sev\"]"
+		[[ $(jqo -r '.devices[0].verdict.reason') == *"$reason"* ]] ||
+			fail "$scen/$dev: reason '$(jqo -r '.devices[0].verdict.reason')' lacks '$reason'"
+		assert_jq '.exit_code' "$want"
+	done < <(verdicts)
+}
+
+@test "probe: exit codes 10 (untrusted) and 0 (trusted), summary counts" {
+	run -10 --separate-stderr fake sim-6.1 probe --all --json
+	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,0,2,0]'
+	run -0 --separate-stderr fake sim-6.12 probe --all --json
+	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,2,0,0]'
+	run -0 fake sim-6.12 probe --all
+	assert_line "2 devices: 2 trusted, 0 untrusted, 0 unknown"
+}
+
+@test "probe: every step is a record with status, duration and errno; in order" {
+	run -0 fake sim-6.12 probe --json vhost-vdpa-0
+	assert_jq '[.devices[0].probes[] | .id]' \
+		'["open","identify","memory","set_backend_features","set_owner","map","reset","status_after_reset","remap_overlap","invalidate","remap","cleanup"]'
+	assert_jq '[.devices[0].probes[] | .status] | unique' '["pass"]'
+	assert_jq '[.devices[0].probes[] | .duration_us | type] | unique' '["number"]'
+	assert_jq '.devices[0].probes[] | select(.id=="remap_overlap") | .error' '"EFAULT"'
+	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features") | .detail' '"acked 0x10e"'
+	run -10 fake sim-6.1 probe --json vhost-vdpa-0
+	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features_persist") | [.status, .error]' '["pass","EOPNOTSUPP"]'
+	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features") | .detail' '"acked 0xe"'
+}
+
+@test "probe: checks carry stable ids, advertised/observed and evidence" {
+	run -0 fake sim-6.12 probe --json vhost-vdpa-0
+	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained"]'
+	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed, .evidence]' '["pass",true,true,["set_backend_features"]]'
+	assert_jq '.devices[0].verdict.checks[2] | [.status, .evidence]' '["pass",["reset","status_after_reset"]]'
+	run -10 fake sim-6.1 probe --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.checks[0] | [.status, .advertised]' '["fail",false]'
+	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed]' '["pass",false,false]'
+	assert_jq '.devices[0].verdict.remedy | test("unmap every IOTLB mapping before a reset and map it again after")' 'true'
+}
+
+@test "probe: the IOTLB messages are v2, batched when IOTLB_BATCH is acked, and cleaned up" {
+	local log=$BATS_TEST_TMPDIR/fake.log
+	FAKE_VDPA_LOG=$log run -0 fake sim-6.12 probe vhost-vdpa-0
+	run grep -E '^write ' "$log"
+	assert_line --index 0 --partial 'BATCH_BEGIN'
+	assert_line --index 1 --regexp 'UPDATE iova=0x100000 size=0x4000'
+	assert_line --index 2 --partial 'BATCH_END'
+	run grep -cE '^write .*INVALIDATE' "$log"
+	assert_output "2"
+	run tail -1 "$log"
+	assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
+}
+
+@test "probe: a busy device is unknown with exit 6; in a mix, exit 12" {
+	run -6 --separate-stderr fake busy probe --json --all
+	assert_schema
+	assert_jq '.devices[0].verdict | [.status, .basis]' '["unknown","advertised"]'
+	assert_jq '.devices[0].verdict.reason | test("busy")' 'true'
+	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-0=EBUSY' run -12 --separate-stderr fake sim-6.12 probe --all --json
+	assert_jq '[.devices[].verdict.status]' '["unknown","trusted"]'
+	assert_jq '.summary | [.trusted, .untrusted, .unknown]' '[1,0,1]'
+}
+
+@test "probe: RLIMIT_MEMLOCK too low is a clear failure, not a crash" {
+	run --separate-stderr bash -c "ulimit -l 4; FAKE_VDPA_SCENARIO=$SCENARIOS/sim-6.12.json LD_PRELOAD=$FAKE_LIB $VDPACTL probe --json vhost-vdpa-0"
+	assert_equal "$status" 11
+	assert_jq '.devices[0].probes[] | select(.id=="memory") | [.status, .error]' '["fail","ENOMEM"]'
+	assert_jq '.devices[0].probes[] | select(.id=="memory") | .detail | test("RLIMIT_MEMLOCK is 4096 bytes but the probe pins 16384 bytes")' 'true'
+	assert_jq '.devices[0].verdict.status' '"unknown"'
+}
+
+@test "errno injection at every kernel call of the probe: no crash, no leak, documented exit" {
+	local log=$BATS_TEST_TMPDIR/fake.log kind k e
+	for kind in ioctl write; do
+		for k in $(seq 1 16); do
+			for e in EIO EFAULT; do
+				rm -f "$log"
+				FAKE_VDPA_LOG=$log FAKE_VDPA_INJECT="$kind:*@$k=$e" \
+					run --separate-stderr fake sim-6.12 probe --json vhost-vdpa-0
+				case $status in 0 | 1 | 10 | 11) ;; *) fail "$kind@$k=$e: exit $status" ;; esac
+				assert_schema
+				run tail -1 "$log"
+				assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
+			done
+		done
+	done
+}
+
+@test "check: advertised only without --probe, and says so; opens read-only" {
+	local log=$BATS_TEST_TMPDIR/fake.log
+	FAKE_VDPA_LOG=$log run -0 --separate-stderr fake sim-6.12 check --json
+	assert_jq '[.devices[].verdict | .status, .basis]' '["trusted","advertised","trusted","advertised"]'
+	assert_jq '.devices[0].verdict.reason | test("advertised only")' 'true'
+	run grep -cE '^write |VHOST_SET_OWNER' "$log"
+	assert_output "0"
+	run -0 fake sim-6.12 check
+	assert_line "/dev/vhost-vdpa-0  trusted (advertised)  IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
+	run -10 fake sim-6.1 check
+	assert_line --index 0 --regexp '^/dev/vhost-vdpa-0  untrusted \(advertised\)  the running kernel 6\.1\.192 predates'
+}
+
+@test "check --require: case-insensitive names, exit 0/10, unknown name exit 2" {
+	run -0 fake sim-6.12 check --require IOTLB_PERSIST,suspend
+	assert_line "/dev/vhost-vdpa-0  pass  all required features offered"
+	run -10 fake sim-6.1 check --require iotlb_persist
+	assert_line "/dev/vhost-vdpa-0  fail  missing: IOTLB_PERSIST"
+	run -10 --separate-stderr fake vp-6.12 check --require resume --require iotlb_persist --json
+	assert_jq '.devices[0].require | [.required.names, .missing.names, .met]' '[["RESUME","IOTLB_PERSIST"],["RESUME"],false]'
+	run -2 --separate-stderr fake sim-6.12 check --require iotlb_persistent
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: iotlb_persistent: --require: unknown backend feature: use one of IOTLB_MSG_V2, IOTLB_BATCH, IOTLB_ASID, SUSPEND, RESUME, ENABLE_AFTER_DRIVER_OK, DESC_ASID, IOTLB_PERSIST (any case)"
+	run -2 --separate-stderr fake sim-6.12 show --require suspend vhost-vdpa-0
+	run -2 --separate-stderr fake sim-6.12 check --require ,
+}
+
+@test "check --probe: verdict basis probed; busy single device exit 6, mix exit 12" {
+	run -0 --separate-stderr fake sim-6.12 check --probe --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.basis' '"probed"'
+	run -6 --separate-stderr fake busy check --probe
+	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-1=EBUSY' run -12 --separate-stderr fake sim-6.12 check --probe --require iotlb_persist
+	assert_line --index 1 --regexp '^/dev/vhost-vdpa-1  fail  the device could not be examined: Device or resource busy$'
+}
+
+@test "a kernel that offers IOTLB_PERSIST but refuses it on SET: untrusted, critical" {
+	FAKE_VDPA_INJECT='ioctl:VHOST_SET_BACKEND_FEATURES=EOPNOTSUPP' run -10 --separate-stderr fake sim-6.12 probe --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict | [.status, .severity]' '["untrusted","critical"]'
+	assert_jq '.devices[0].verdict.reason | test("offers IOTLB_PERSIST but refuses it")' 'true'
+	FAKE_VDPA_INJECT='ioctl:VHOST_SET_BACKEND_FEATURES=EOPNOTSUPP' run -10 fake sim-6.12 check --probe --require iotlb_persist vhost-vdpa-0
+}
