@@ -80,6 +80,13 @@ unit: $(UNIT_BINS)
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
+# The main job on the embedded default: vdpactl against real 6.1 and 6.12 kernels under QEMU.
+.PHONY: demo
+demo: deps
+	@tests/install-deps.sh qemu-system-x86 busybox-static cpio
+	@$(MAKE) --no-print-directory all
+	@tests/vm/demo.sh $(CURDIR)/$(VDPACTL)
+
 .PHONY: check-run unit
 check-run: all unit tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
 	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \

@@ -60,7 +60,7 @@ unit_layer() {
 for l in $LAYERS; do
 	case $l in
 	unit) layer unit unit_layer ;;
-	fake) [[ -x tests/fake/selftest ]] && layer fake tests/fake/run-selftest.sh ;;
+	fake) layer fake env LD_PRELOAD="$top/tests/fake/libfakevdpa.so" tests/fake/selftest tests/fake/scenarios ;;
 	cli) layer cli bats --tap $(ls tests/bats/*.bats | grep -v real_kernel.bats) ;;
 	real) [[ -f tests/bats/real_kernel.bats ]] && layer real bats --tap tests/bats/real_kernel.bats ;;
 	*) echo "unknown layer $l" >&2; exit 2 ;;

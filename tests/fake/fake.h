@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fake.h - internal interfaces of the fake vhost-vdpa kernel (libfakevdpa.so).
+ *
+ * The library is split by concern:
+ *   fake_core.c     libc interposition, fd tracking, path redirection, temp
+ *                   root, logging, the exit accounting line
+ *   fake_scenario.c JSON scenario files -> struct fake_scenario
+ *   fake_inject.c   FAKE_VDPA_INJECT / "inject" errno injection
+ *   fake_vhost.c    the vhost-vdpa character device: open/release, ioctls,
+ *                   write() parsing, device reset
+ *   fake_iotlb.c    range tables, the vhost-vdpa IOTLB message handler, the
+ *                   parent's translation (set_map / dma_map / platform IOMMU),
+ *                   user-memory checks through /proc/self/maps
+ *
+ * All kernel rules cite vhost-vdpa-facts.md ("facts") by section.
+ * Everything here is hidden (-fvisibility=hidden); only the interposed libc
+ * symbols and the fake_vdpa_* API of fake_vdpa.h are exported.
+ */
+#ifndef FAKE_H
+#define FAKE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "fake_uapi.h"
+#include "fake_vdpa.h"
+
+#define FAKE_EXPORT __attribute__((visibility("default")))
+#define FAKE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define FAKE_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Kernel version code: 6.12.117 -> 6012117. */
+#define FAKE_KV(a, b, c) ((unsigned long)(a) * 1000000UL + (unsigned long)(b) * 1000UL + (c))
+
+#define FAKE_PAGE_SIZE 4096ULL
+
+/* ------------------------------------------------------------------------ */
+/* Scenario (fake_scenario.c)                                                */
+
+enum fake_dma {
+	FAKE_DMA_SET_MAP,  /* parent takes the whole table via .set_map */
+	FAKE_DMA_DMA_MAP,  /* parent takes each range via .dma_map/.dma_unmap */
+	FAKE_DMA_PLATFORM, /* neither: vhost-vdpa drives the platform IOMMU */
+};
+
+/* Parent ops a scenario can declare (struct vdpa_config_ops, facts 4.1). */
+enum fake_op {
+	FAKE_OP_SUSPEND,
+	FAKE_OP_RESUME,
+	FAKE_OP_RESET_MAP,
+	FAKE_OP_COMPAT_RESET,
+	FAKE_OP_GET_VQ_DESC_GROUP,
+	FAKE_OP_GET_VQ_GROUP,
+	FAKE_OP_SET_GROUP_ASID,
+	FAKE_OP_GET_VQ_SIZE,
+	FAKE_OP_SET_CONFIG,
+	FAKE_OP_GET_VQ_NOTIFICATION,
+	FAKE_OP_BIND_MM,
+	FAKE_OP_GET_VENDOR_VQ_STATS,
+	FAKE_OP_COUNT
+};
+
+struct fake_dev_cfg {
+	unsigned index; /* N of /dev/vhost-vdpa-N */
+	char *name;
+	char *mgmtdev;
+	char *parent_driver;
+	uint32_t device_id;
+	uint64_t device_features;
+	uint8_t *config; /* config_size bytes (given bytes, then config_pad) */
+	uint32_t config_size;
+	uint16_t vq_num_max;
+	uint32_t nvqs;
+	uint32_t ngroups;
+	uint32_t nas;
+	uint32_t *vq_group;      /* nvqs entries: get_vq_group() */
+	uint32_t *vq_desc_group; /* nvqs entries: get_vq_desc_group() */
+	uint16_t *vq_size;       /* nvqs entries: get_vq_size() */
+	uint64_t iova_first;
+	uint64_t iova_last;
+	enum fake_dma dma;
+	bool va_mode;
+	uint32_t ops; /* bit (1u << enum fake_op) per declared op */
+	uint64_t parent_backend_features;
+	bool has_override;
+	uint64_t backend_features_override;
+	uint64_t features_required; /* SET_FEATURES must contain these bits */
+	bool reset_drops_maps;
+	bool reset_identity_fallback;
+	bool busy;
+};
+
+struct fake_scenario {
+	char *path;
+	char *kernel;
+	unsigned long kver;
+	char *machine;
+	unsigned major;
+	bool module;
+	unsigned max_iotlb_entries;
+	struct fake_dev_cfg *devs;
+	size_t ndevs;
+	char **inject;
+	size_t ninject;
+};
+
+/* Loads and validates; any problem ends the process with a message. */
+void fake_scenario_load(const char *path, struct fake_scenario *sc);
+/* "6.12.117" -> FAKE_KV(6, 12, 117); *ok = false if unparsable. */
+unsigned long fake_parse_kver(const char *s, bool *ok);
+const char *fake_op_name(unsigned op);
+
+static inline bool fake_has_op(const struct fake_dev_cfg *c, enum fake_op op)
+{
+	return (c->ops >> op) & 1u;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Core services (fake_core.c)                                               */
+
+_Noreturn void fake_die(const char *fmt, ...) FAKE_PRINTF(1, 2);
+void fake_log(const char *fmt, ...) FAKE_PRINTF(1, 2);
+bool fake_log_enabled(void);
+/* "EBUSY", "ENOTSUPP" (524), or "E<n>". */
+const char *fake_errname(int err);
+/* errno value for a name such as "EBUSY"; -1 if unknown. */
+int fake_errno_lookup(const char *name);
+
+/* One lock serialises all emulation state (devices, tables, injection). */
+extern pthread_mutex_t fake_lock;
+/* A scenario is loaded and the emulation is on. */
+bool fake_active(void);
+
+/* The next (real) libc functions, for the library's own I/O. */
+int fake_real_open(const char *path, int flags, mode_t mode);
+ssize_t fake_real_read(int fd, void *buf, size_t len);
+ssize_t fake_real_write(int fd, const void *buf, size_t len);
+int fake_real_close(int fd);
+
+/* ------------------------------------------------------------------------ */
+/* Injection (fake_inject.c)                                                 */
+
+enum fake_inj_op {
+	FAKE_INJ_OPEN,
+	FAKE_INJ_OPENDIR,
+	FAKE_INJ_STAT,
+	FAKE_INJ_ACCESS,
+	FAKE_INJ_IOCTL,
+	FAKE_INJ_WRITE,
+	FAKE_INJ_READ,
+	FAKE_INJ_FSTAT,
+	FAKE_INJ_CLOSE,
+	FAKE_INJ_UNAME,
+};
+
+/* Parse one "op[:target][@n][#dev]=ERRNO" spec; dies with a message naming
+ * origin on error. */
+void fake_inject_add(const char *spec, const char *origin);
+/* Parse a ';'-separated list. */
+void fake_inject_add_list(const char *list, const char *origin);
+/* Count the call and return the errno to inject (0 = none).  target is the
+ * path, ioctl name or IOTLB message name; dev is the device index or -1. */
+int fake_inject_check(enum fake_inj_op op, const char *target, int dev);
+
+/* ------------------------------------------------------------------------ */
+/* Range tables and user memory (fake_iotlb.c)                               */
+
+struct fake_map {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+	uint64_t uaddr;
+	uint8_t perm;
+	uint64_t pinned; /* pages accounted (PA mode) */
+};
+
+struct fake_iotlb {
+	struct fake_map *v; /* sorted by start, never overlapping */
+	size_t n;
+	size_t cap;
+};
+
+void fake_iotlb_clear(struct fake_iotlb *t);
+int fake_iotlb_copy(struct fake_iotlb *dst, const struct fake_iotlb *src);
+/* Returns 0 or -ENOMEM / -ENOSPC (limit, 0 = none). */
+int fake_iotlb_add(struct fake_iotlb *t, uint64_t start, uint64_t last, uint64_t uaddr,
+		   uint8_t perm, uint64_t pinned, size_t limit);
+const struct fake_map *fake_iotlb_first(const struct fake_iotlb *t, uint64_t start, uint64_t last);
+
+/* Process memory as the kernel sees it (from /proc/self/maps). */
+bool fake_user_ok(const void *addr, size_t len, bool write);
+int fake_copy_from_user(void *dst, const void *usrc, size_t len);
+int fake_copy_to_user(void *udst, const void *src, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Devices (fake_vhost.c, handler in fake_iotlb.c)                           */
+
+struct fake_vq {
+	uint32_t num; /* vhost copy of SET_VRING_NUM */
+	bool ready;
+	uint32_t addr_flags;
+	uint64_t desc;
+	uint64_t avail;
+	uint64_t used;
+	uint64_t log;
+	uint32_t base; /* parent vq state (split: last_avail_idx) */
+	int kick;      /* eventfd numbers as passed in, -1 = none */
+	int call;
+	int err;
+	uint32_t busyloop;
+};
+
+struct fake_dev {
+	const struct fake_dev_cfg *cfg;
+	unsigned long kver;
+	unsigned major;
+	size_t max_iotlb_entries;
+
+	/* vDPA device (parent) state: lives as long as the process, like the
+	 * device itself outlives any open file. */
+	uint8_t *config;
+	uint8_t status;
+	uint64_t driver_features;
+	bool features_valid;
+	bool suspended;
+	uint32_t *group_asid;      /* ngroups */
+	struct fake_vq *vqs;       /* nvqs */
+	struct fake_iotlb *parent; /* nas: the translation the device uses */
+	bool *parent_identity;     /* nas: identity/passthrough fallback on */
+	uint64_t set_map_pushes;
+
+	/* vhost-vdpa file state: meaningful while opened. */
+	bool opened;
+	int fmode; /* O_ACCMODE bits of the open */
+	pid_t owner;
+	uint64_t acked_backend;
+	struct fake_iotlb *as; /* nas: vhost-vdpa's own IOTLB per ASID */
+	bool *as_exists;
+	bool in_batch;
+	uint32_t batch_asid;
+	int config_call;
+};
+
+/* Process-wide pinned pages (mm->pinned_vm, "VmPin"). */
+extern uint64_t fake_pinned_pages;
+
+void fake_devs_init(const struct fake_scenario *sc);
+struct fake_dev *fake_dev_by_index(unsigned index);
+size_t fake_dev_count(void);
+struct fake_dev *fake_dev_at(size_t i);
+
+int fake_dev_open(struct fake_dev *d, int flags);
+void fake_dev_release(struct fake_dev *d);
+/* Returns 0 or -errno; detail gets a short human string for the log. */
+int fake_dev_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *detail, size_t dlen);
+/* Returns bytes "written" or -errno; *inner gets the handler errno that
+ * became EFAULT, for the log. */
+ssize_t fake_dev_write(struct fake_dev *d, const void *buf, size_t count, char *detail,
+		       size_t dlen, int *inner);
+/* IOTLB message type of a write() buffer (no side effects); -1 if unreadable. */
+int fake_write_peek_type(const void *buf, size_t count);
+
+const char *fake_ioctl_name(unsigned long req);
+bool fake_ioctl_lookup(const char *name, unsigned long *req);
+const char *fake_iotlb_type_name(unsigned type);
+int fake_iotlb_type_lookup(const char *name);
+
+/* Version gates (facts 1.3, 2, 4). */
+bool fake_kv_rules67(unsigned long kver); /* IOTLB_PERSIST, DESC_ASID, compat reset */
+bool fake_kv_has_asid(unsigned long kver);
+
+/* IOTLB message handler and parent translation (fake_iotlb.c). */
+int fake_iotlb_msg(struct fake_dev *d, uint32_t asid, const struct vhost_iotlb_msg *msg);
+/* Parent reset effect; drop = the parent throws its translation away. */
+void fake_parent_reset(struct fake_dev *d, bool drop);
+/* release(): tear vhost-vdpa's tables down (facts 1.1). */
+void fake_vhost_teardown(struct fake_dev *d);
+/* Parent restored to its initial translation (.reset_map / creation). */
+void fake_parent_initial(struct fake_dev *d, uint32_t asid);
+
+#endif /* FAKE_H */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fake_uapi.h - vhost/vhost-vdpa UAPI constants the fake kernel needs.
+ *
+ * Everything comes from <linux/vhost.h>, <linux/vhost_types.h> and
+ * <linux/virtio_*.h> as installed (Debian bookworm ships the 6.1 UAPI).  Only
+ * what those headers lack is defined here, each under #ifndef and with the
+ * kernel version that added it (vhost-vdpa-facts.md section 1.3 and 2).
+ */
+#ifndef FAKE_UAPI_H
+#define FAKE_UAPI_H
+
+#include <linux/types.h>
+#include <linux/vhost.h>
+#include <linux/vhost_types.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+
+/* Backend feature bit numbers (not masks). */
+#ifndef VHOST_BACKEND_F_RESUME
+#define VHOST_BACKEND_F_RESUME 0x5 /* Linux 6.3 */
+#endif
+#ifndef VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK
+#define VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK 0x6 /* Linux 6.6 */
+#endif
+#ifndef VHOST_BACKEND_F_DESC_ASID
+#define VHOST_BACKEND_F_DESC_ASID 0x7 /* Linux 6.7 */
+#endif
+#ifndef VHOST_BACKEND_F_IOTLB_PERSIST
+#define VHOST_BACKEND_F_IOTLB_PERSIST 0x8 /* Linux 6.7 */
+#endif
+
+/* ioctls added after 6.1. */
+#ifndef VHOST_VDPA_RESUME
+#define VHOST_VDPA_RESUME _IO(VHOST_VIRTIO, 0x7E) /* Linux 6.3 */
+#endif
+#ifndef VHOST_VDPA_GET_VRING_DESC_GROUP
+#define VHOST_VDPA_GET_VRING_DESC_GROUP \
+	_IOWR(VHOST_VIRTIO, 0x7F, struct vhost_vring_state) /* Linux 6.7 */
+#endif
+#ifndef VHOST_VDPA_GET_VRING_SIZE
+#define VHOST_VDPA_GET_VRING_SIZE \
+	_IOWR(VHOST_VIRTIO, 0x82, struct vhost_vring_state) /* Linux 6.9 */
+#endif
+#ifndef VHOST_GET_FEATURES_ARRAY
+/* Linux 6.17: struct vhost_features_array { __u64 count; __u64 features[]; } */
+#define VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, __u64)
+#define VHOST_SET_FEATURES_ARRAY _IOW(VHOST_VIRTIO, 0x83, __u64)
+#endif
+#ifndef VHOST_SET_FORK_FROM_OWNER
+#define VHOST_SET_FORK_FROM_OWNER _IOW(VHOST_VIRTIO, 0x84, __u8) /* Linux 6.17 */
+#endif
+#ifndef VHOST_GET_FORK_FROM_OWNER
+#define VHOST_GET_FORK_FROM_OWNER _IOR(VHOST_VIRTIO, 0x85, __u8) /* Linux 6.17 */
+#endif
+
+/* Backend feature masks used throughout the fake. */
+#define FAKE_BF(bit) (1ULL << (bit))
+#define FAKE_BF_MSG_V2 FAKE_BF(VHOST_BACKEND_F_IOTLB_MSG_V2)
+#define FAKE_BF_BATCH FAKE_BF(VHOST_BACKEND_F_IOTLB_BATCH)
+#define FAKE_BF_ASID FAKE_BF(VHOST_BACKEND_F_IOTLB_ASID)
+#define FAKE_BF_SUSPEND FAKE_BF(VHOST_BACKEND_F_SUSPEND)
+#define FAKE_BF_RESUME FAKE_BF(VHOST_BACKEND_F_RESUME)
+#define FAKE_BF_EADOK FAKE_BF(VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK)
+#define FAKE_BF_DESC_ASID FAKE_BF(VHOST_BACKEND_F_DESC_ASID)
+#define FAKE_BF_PERSIST FAKE_BF(VHOST_BACKEND_F_IOTLB_PERSIST)
+
+/* struct vhost_msg / vhost_msg_v2 are both 72 bytes on x86-64 (facts 3.1). */
+#define FAKE_VHOST_MSG_SIZE 72
+
+#endif /* FAKE_UAPI_H */
