@@ -14,7 +14,10 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct opts {
 	bool json, pretty, quiet, verbose, all;
-	bool probe;	  /* check --probe */
+	bool probe;	/* check --probe */
+	int datapath;	/* probe --datapath: enum dp_mode (auto by default) */
+	double timeout; /* probe --timeout: seconds per data-path round trip */
+	bool datapath_given, timeout_given;
 	uint64_t require; /* check --require: backend feature mask */
 	bool has_require;
 	enum color_mode color;
@@ -24,10 +27,11 @@ struct opts {
 };
 
 /* Command flags */
-#define CMD_OPENS_DEVICE (1u << 0) /* opens /dev/vhost-vdpa-N (resets it) */
-#define CMD_TAKES_ALL (1u << 1)	   /* accepts DEV... | --all */
-#define CMD_CHECK_OPTS (1u << 2)   /* accepts --require and --probe */
-#define CMD_DEFAULT_ALL (1u << 3)  /* no DEV means --all */
+#define CMD_OPENS_DEVICE (1u << 0)  /* opens /dev/vhost-vdpa-N (resets it) */
+#define CMD_TAKES_ALL (1u << 1)	    /* accepts DEV... | --all */
+#define CMD_CHECK_OPTS (1u << 2)    /* accepts --require and --probe */
+#define CMD_DEFAULT_ALL (1u << 3)   /* no DEV means --all */
+#define CMD_DATAPATH_OPTS (1u << 4) /* accepts --datapath and --timeout */
 
 struct command {
 	const char *name;

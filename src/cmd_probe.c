@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "collect.h"
 #include "compat.h"
+#include "datapath.h"
 #include "exitcode.h"
 #include "probe.h"
 #include "signals.h"
@@ -44,6 +45,89 @@ static const char *first_error(const struct vdpa_device *d)
 
 static const char *parent_name(const struct vdpa_device *d);
 
+static void dp_check(struct vdpa_device *d, enum check_id id, const struct dp_outcome *o,
+		     bool after, const char *e1, const char *e2)
+{
+	struct check_result *c = &d->vin.checks[id];
+	bool ok = after ? o->after_ok : o->before_ok;
+	bool ran = after ? o->after_run : o->ran;
+
+	c->advertised = id == CHK_DATAPATH_BEFORE_RESET ? -1 : d->vin.persist_offered;
+	c->observed = ran ? ok : -1;
+	c->state = !ran ? CS_SKIPPED : ok ? CS_PASS : CS_FAIL;
+	c->evidence[c->n_evidence++] = e1;
+	if (e2)
+		c->evidence[c->n_evidence++] = e2;
+	snprintf(c->detail, sizeof(c->detail), "%s",
+		 after || !o->before_detail[0] ? o->detail : o->before_detail);
+}
+
+/*
+ * Data-path verification (spec 5.3): one run with IOTLB_PERSIST acked when it is offered (the
+ * promise; the verdict rests on it) and, when offered, one without (what older userspace gets).
+ */
+static int datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
+		    const struct discovery *dv, int vmajor)
+{
+	struct dp_params p = { .mode = (enum dp_mode)o->datapath, .timeout_s = o->timeout };
+	struct dp_outcome first, second;
+	enum dp_guard guard;
+	const char *why = NULL;
+	int rc;
+
+	p.unsafe_identity_iova = getenv("VDPACTL_TEST_UNSAFE_IDENTITY_IOVA") != NULL;
+	if (p.mode == DP_OFF)
+		return 0;
+	if (d->cls == CLASS_UNKNOWN)
+		why = "the device class has no data-path test (net and block only)";
+	else if (p.mode == DP_AUTO && !dp_is_simulator(d->mgmtdev))
+		why = d->mgmtdev == NULL
+			      ? "management device unknown (no vdpa netlink): not run by default; "
+				"--datapath=force runs it"
+		      : d->cls == CLASS_NET
+			      ? "not a simulator: it would send a frame through real hardware onto "
+				"its network; --datapath=force runs it"
+			      : "not a simulator: it would read a block of a real disk; "
+				"--datapath=force runs it";
+	if (why) {
+		probe_add(d, "datapath", PR_SKIPPED, 0, 0, "%s", why);
+		return 0;
+	}
+	if (p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev))
+		fprintf(stderr,
+			"vdpactl: %s: warning: --datapath=force %s through the real device\n",
+			d->char_device,
+			d->cls == CLASS_NET ? "sends a broadcast frame (ethertype 0x88b5)"
+					    : "reads sector 0");
+	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,
+			     r->host.kernel_release);
+	rc = dp_run(d, vmajor, d->vin.persist_offered, guard, &p, "dp", &first);
+	if (first.ran || first.detail[0]) {
+		dp_check(d, CHK_DATAPATH_BEFORE_RESET, &first, false,
+			 d->vin.persist_offered ? "dp_before_reset" : "dp_compat_before_reset",
+			 NULL);
+		if (first.before_ok) {
+			dp_check(d, CHK_DATAPATH_AFTER_RESET, &first, true,
+				 d->vin.persist_offered ? "dp_reset" : "dp_compat_reset",
+				 d->vin.persist_offered ? "dp_after_reset"
+							: "dp_compat_after_reset");
+			d->vin.dp_before = 1;
+			d->vin.dp_after = first.after_run ? first.after_ok : -1;
+		} else {
+			d->vin.dp_before = 0;
+		}
+	}
+	if (rc || !d->vin.persist_offered || !first.before_ok)
+		return rc;
+	rc = dp_run(d, vmajor, false, guard, &p, "dp_compat", &second);
+	if (second.after_run) {
+		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, "dp_compat_reset",
+			 "dp_compat_after_reset");
+		d->vin.dp_compat_after = second.after_ok;
+	}
+	return rc;
+}
+
 static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct opts *o,
 			     const struct discovery *dv, int vmajor, bool run_probe)
 {
@@ -52,6 +136,7 @@ static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct 
 	int fd, rc;
 
 	memset(vin, 0, sizeof(*vin));
+	vin->dp_before = vin->dp_after = vin->dp_compat_after = -1;
 	vin->kernel_release = r->host.kernel_release;
 	d->evaluated = true;
 	if (o->has_require)
@@ -87,6 +172,8 @@ static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct 
 		vin->failure = "VHOST_GET_BACKEND_FEATURES is not available";
 	}
 	vhost_close(fd);
+	if (!rc && run_probe && vin->identified && !vin->probe_incomplete)
+		rc = datapath(r, d, o, dv, vmajor);
 	d->exit_code = rc;
 	verdict_compute(vin, &d->verdict);
 	if (rc)

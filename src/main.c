@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "datapath.h"
 #include "devnode.h"
 #include "exitcode.h"
 #include "feature_bits.h"
@@ -37,7 +38,7 @@ const struct command commands[] = {
 	  "(a device held by another process fails with EBUSY and is left alone).\n"
 	  "A query the kernel does not support leaves its field null with the reason.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
-	{ "probe", cmd_probe, "DEV... | --all",
+	{ "probe", cmd_probe, "DEV... | --all [--datapath[=auto|force|off]] [--timeout=SEC]",
 	  "map/reset/verify probe and a verdict: can mappings be trusted to survive reset?",
 	  "Opens each device read-write and runs the control-plane probe: acknowledge the offered\n"
 	  "IOTLB backend features (IOTLB_PERSIST only when offered; when it is not, check that "
@@ -48,8 +49,17 @@ const struct command commands[] = {
 	  "the mapping, then unmap and close. Every step is recorded with its duration and errno.\n"
 	  "The verdict (trusted, untrusted, unknown) gives the reason, the evidence and a remedy.\n"
 	  "Opening a device resets it: never probe a device a virtual machine is using (a busy\n"
-	  "device fails with EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).",
-	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
+	  "device fails with EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).\n"
+	  "\n"
+	  "--datapath proves persistence through device DMA: rings and buffers are mapped once, a\n"
+	  "round trip runs (net: a broadcast frame on TX queue 1 must come back on RX queue 0;\n"
+	  "block: a READ of sector 0), the device is reset and set up again with no IOTLB write,\n"
+	  "and a second round trip shows whether the parent kept its translation. With\n"
+	  "IOTLB_PERSIST offered it runs twice: acked (the verdict) and not acked (what older\n"
+	  "userspace gets). auto (default) runs it on simulator parents (vdpasim_*) only; force\n"
+	  "also on real devices, after a warning (a frame goes out, a block is read); off skips "
+	  "it.",
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_DATAPATH_OPTS },
 	{ "check", cmd_check, "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe]",
 	  "verdict for scripts: one line per device, the exit code says it all",
 	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on "
@@ -71,7 +81,7 @@ const struct command commands[] = {
 };
 const size_t commands_len = ARRAY_SIZE(commands);
 
-enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE };
+enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT };
 
 static const struct option long_opts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -84,6 +94,8 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ "datapath", optional_argument, NULL, OPT_DATAPATH },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 static const char short_opts[] = "ajpqvhV";
@@ -94,6 +106,8 @@ static const struct {
 	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
 	{ "    --require=FEAT", "check: backend features that must be offered (comma-separated)" },
 	{ "    --probe", "check: run the control-plane probe before deciding" },
+	{ "    --datapath[=M]", "probe: device-DMA verification: auto (default), force or off" },
+	{ "    --timeout=SEC", "probe: seconds to wait for each data-path round trip (2)" },
 	{ "-j, --json", "one JSON document on stdout, also on failure" },
 	{ "-p, --pretty", "indent the JSON document (implies --json)" },
 	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
@@ -144,6 +158,9 @@ static void command_usage(FILE *f, const struct command *c)
 			continue;
 		if (!(c->flags & CMD_CHECK_OPTS) && (strstr(option_help[i].opt, "--require") ||
 						     strstr(option_help[i].opt, "--probe")))
+			continue;
+		if (!(c->flags & CMD_DATAPATH_OPTS) && (strstr(option_help[i].opt, "--datapath") ||
+							strstr(option_help[i].opt, "--timeout")))
 			continue;
 		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
 	}
@@ -232,7 +249,7 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .color = COLOR_AUTO };
+	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0 };
 	struct run r = { 0 };
 	const struct command *cmd = NULL;
 	bool help = false;
@@ -283,6 +300,33 @@ int main(int argc, char **argv)
 		case OPT_PROBE:
 			o.probe = true;
 			break;
+		case OPT_DATAPATH:
+			o.datapath_given = true;
+			if (!optarg || !strcmp(optarg, "auto"))
+				o.datapath = DP_AUTO;
+			else if (!strcmp(optarg, "force"))
+				o.datapath = DP_FORCE;
+			else if (!strcmp(optarg, "off"))
+				o.datapath = DP_OFF;
+			else {
+				err_add(&r.errors, ERR_USAGE, 0, NULL, "--datapath", NULL,
+					"invalid value '%s': use auto, force or off", optarg);
+				return finish(&r, &o, VD_EXIT_USAGE, true);
+			}
+			break;
+		case OPT_TIMEOUT: {
+			char *end;
+
+			o.timeout = strtod(optarg, &end);
+			o.timeout_given = true;
+			if (end == optarg || *end || !(o.timeout > 0) || o.timeout > 600) {
+				err_add(&r.errors, ERR_USAGE, 0, NULL, "--timeout", NULL,
+					"invalid value '%s': seconds, more than 0 and at most 600",
+					optarg);
+				return finish(&r, &o, VD_EXIT_USAGE, true);
+			}
+			break;
+		}
 		case OPT_REQUIRE:
 			if (parse_require(optarg, &o.require, &r.errors))
 				return finish(&r, &o, VD_EXIT_USAGE, true);
@@ -335,6 +379,13 @@ int main(int argc, char **argv)
 	if ((o.probe || o.has_require) && !(cmd->flags & CMD_CHECK_OPTS)) {
 		err_add(&r.errors, ERR_USAGE, 0, NULL, o.probe ? "--probe" : "--require", NULL,
 			"the %s command does not take this option (it belongs to check)",
+			cmd->name);
+		return finish(&r, &o, VD_EXIT_USAGE, true);
+	}
+	if ((o.datapath_given || o.timeout_given) && !(cmd->flags & CMD_DATAPATH_OPTS)) {
+		err_add(&r.errors, ERR_USAGE, 0, NULL,
+			o.datapath_given ? "--datapath" : "--timeout", NULL,
+			"the %s command does not take this option (it belongs to probe)",
 			cmd->name);
 		return finish(&r, &o, VD_EXIT_USAGE, true);
 	}

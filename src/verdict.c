@@ -40,6 +40,24 @@ const struct check_desc check_table[CHK_COUNT] = {
 				       SEV_MEDIUM,
 				       "unexpected vhost-vdpa behaviour; report it with the probe "
 				       "records" },
+	[CHK_DATAPATH_BEFORE_RESET] = { CHK_DATAPATH_BEFORE_RESET, "datapath_before_reset",
+					"a round trip through the device works before the reset "
+					"(control)",
+					SEV_MEDIUM,
+					"the data path itself does not work: check the device and "
+					"dmesg; no conclusion about persistence is possible" },
+	[CHK_DATAPATH_AFTER_RESET] = { CHK_DATAPATH_AFTER_RESET, "datapath_after_reset",
+				       "after SET_STATUS(0) and a new set-up with no IOTLB write, "
+				       "the device still reaches its buffers through the mapping",
+				       SEV_CRITICAL, REMEDY_UNTRUSTED },
+	[CHK_DATAPATH_AFTER_RESET_COMPAT] = { CHK_DATAPATH_AFTER_RESET_COMPAT,
+					      "datapath_after_reset_compat",
+					      "the same without IOTLB_PERSIST acked (what older "
+					      "userspace gets); informational",
+					      SEV_INFO,
+					      "userspace that does not ack IOTLB_PERSIST must "
+					      "unmap "
+					      "before a reset and map again after" },
 };
 
 const char *verdict_status_name(enum verdict_status s)
@@ -105,8 +123,10 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 	const struct check_result *acc = &in->checks[CHK_IOTLB_PERSIST_ACCEPTED];
 	const struct check_result *rst = &in->checks[CHK_RESET_CLEARS_STATUS];
 
+	bool verified = in->probed && in->dp_before == 1 && in->dp_after >= 0;
+
 	memset(out, 0, sizeof(*out));
-	out->basis = in->probed ? VB_PROBED : VB_ADVERTISED;
+	out->basis = verified ? VB_VERIFIED : in->probed ? VB_PROBED : VB_ADVERTISED;
 
 	if (!in->identified) {
 		static const char *const remedies[] = {
@@ -141,6 +161,8 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 	}
 
 	if (!in->persist_offered) {
+		size_t n;
+
 		set(out, VS_UNTRUSTED, SEV_HIGH, REMEDY_UNTRUSTED);
 		if (kernel_older_than(in->kernel_release, 6, 7))
 			snprintf(
@@ -159,6 +181,13 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 				 "kernel %s supports IOTLB_PERSIST but this device's parent driver "
 				 "does not offer it (no .reset_map and no platform IOMMU)",
 				 in->kernel_release);
+		n = strlen(out->reason);
+		if (verified)
+			snprintf(out->reason + n, sizeof(out->reason) - n, "%s",
+				 in->dp_after == 1
+					 ? "; observed: the mapping survived this reset anyway, "
+					   "without any promise"
+					 : "; observed: the device lost its translation on reset");
 		return;
 	}
 
@@ -174,8 +203,20 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 		return;
 	}
 
+	if (verified && in->dp_after == 0) {
+		set(out, VS_UNTRUSTED, SEV_CRITICAL, REMEDY_UNTRUSTED);
+		snprintf(out->reason, sizeof(out->reason),
+			 "the driver claims IOTLB_PERSIST and drops mappings: with it acked, the "
+			 "device could not reach its buffers after a reset");
+		return;
+	}
 	set(out, VS_TRUSTED, SEV_INFO, "none needed: mappings may be kept across reset");
-	if (in->probed)
+	if (verified)
+		snprintf(
+			out->reason, sizeof(out->reason),
+			"IOTLB_PERSIST is offered and accepted, and the device reached its buffers "
+			"through the mapping after a reset with no IOTLB write in between");
+	else if (in->probed)
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered and was accepted; the reset/verify probe "
 			 "agreed (device DMA not verified)");

@@ -15,6 +15,9 @@ enum check_id {
 	CHK_IOTLB_PERSIST_ACCEPTED,
 	CHK_RESET_CLEARS_STATUS,
 	CHK_VHOST_TABLE_RETAINED,
+	CHK_DATAPATH_BEFORE_RESET,
+	CHK_DATAPATH_AFTER_RESET,
+	CHK_DATAPATH_AFTER_RESET_COMPAT,
 	CHK_COUNT
 };
 
@@ -56,6 +59,8 @@ struct verdict_input {
 	bool probed;		    /* the control-plane probe ran */
 	bool probe_incomplete;	    /* it stopped early on an unexpected error */
 	const char *probe_failure;  /* why, when incomplete */
+	/* data-path verification: -1 not run, 0 failed/lost, 1 worked/survived */
+	int dp_before, dp_after, dp_compat_after;
 	struct check_result checks[CHK_COUNT];
 };
 

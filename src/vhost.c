@@ -238,6 +238,62 @@ int vhost_set_status(int fd, uint8_t status)
 	return simple_ioctl(fd, VHOST_VDPA_SET_STATUS, &status);
 }
 
+int vhost_set_features(int fd, uint64_t features)
+{
+	return simple_ioctl(fd, VHOST_SET_FEATURES, &features);
+}
+
+static int vring_state(int fd, unsigned long req, unsigned idx, unsigned num)
+{
+	struct vhost_vring_state st = { .index = idx, .num = num };
+
+	return simple_ioctl(fd, req, &st);
+}
+
+static int vring_file(int fd, unsigned long req, unsigned idx, int efd)
+{
+	struct vhost_vring_file f = { .index = idx, .fd = efd };
+
+	return simple_ioctl(fd, req, &f);
+}
+
+int vhost_set_vring_num(int fd, unsigned idx, unsigned num)
+{
+	return vring_state(fd, VHOST_SET_VRING_NUM, idx, num);
+}
+
+int vhost_set_vring_base(int fd, unsigned idx, unsigned base)
+{
+	return vring_state(fd, VHOST_SET_VRING_BASE, idx, base);
+}
+
+int vhost_set_vring_enable(int fd, unsigned idx, bool enable)
+{
+	return vring_state(fd, VHOST_VDPA_SET_VRING_ENABLE, idx, enable ? 1 : 0);
+}
+
+int vhost_set_vring_kick(int fd, unsigned idx, int efd)
+{
+	return vring_file(fd, VHOST_SET_VRING_KICK, idx, efd);
+}
+
+int vhost_set_vring_call(int fd, unsigned idx, int efd)
+{
+	return vring_file(fd, VHOST_SET_VRING_CALL, idx, efd);
+}
+
+int vhost_set_vring_addr(int fd, unsigned idx, uint64_t desc, uint64_t avail, uint64_t used)
+{
+	struct vhost_vring_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.index = idx;
+	a.desc_user_addr = desc;
+	a.avail_user_addr = avail;
+	a.used_user_addr = used;
+	return simple_ioctl(fd, VHOST_SET_VRING_ADDR, &a);
+}
+
 int vhost_iotlb(int fd, enum iotlb_op op, uint64_t iova, uint64_t size, uint64_t uaddr)
 {
 	static const uint8_t types[] = {

@@ -48,6 +48,15 @@ int vhost_set_backend_features(int fd, uint64_t features);
 int vhost_set_owner(int fd);
 int vhost_set_status(int fd, uint8_t status);
 
+/* Virtqueue and feature setup for the data-path probe. Each returns 0 or -errno. */
+int vhost_set_features(int fd, uint64_t features);
+int vhost_set_vring_num(int fd, unsigned idx, unsigned num);
+int vhost_set_vring_addr(int fd, unsigned idx, uint64_t desc, uint64_t avail, uint64_t used);
+int vhost_set_vring_base(int fd, unsigned idx, unsigned base);
+int vhost_set_vring_kick(int fd, unsigned idx, int eventfd);
+int vhost_set_vring_call(int fd, unsigned idx, int eventfd);
+int vhost_set_vring_enable(int fd, unsigned idx, bool enable);
+
 /* IOTLB message types (struct vhost_iotlb_msg.type) */
 enum iotlb_op { IOTLB_OP_UPDATE, IOTLB_OP_INVALIDATE, IOTLB_OP_BATCH_BEGIN, IOTLB_OP_BATCH_END };
 

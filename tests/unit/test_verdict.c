@@ -12,6 +12,7 @@ static struct verdict_input base(const char *kernel, bool offered)
 	in.identified = true;
 	in.kernel_release = kernel;
 	in.persist_offered = offered;
+	in.dp_before = in.dp_after = in.dp_compat_after = -1;
 	return in;
 }
 
@@ -107,6 +108,42 @@ int main(void)
 	ok(v.status == VS_UNKNOWN && strstr(v.reason, "busy") && strstr(v.remedy, "in use"),
 	   "busy: unknown with the reason and a remedy");
 
+	/* data-path verification: basis verified */
+	in = base("6.12.117", true);
+	probed(&in, CS_PASS);
+	in.dp_before = 1;
+	in.dp_after = 1;
+	in.dp_compat_after = 0;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_TRUSTED && v.basis == VB_VERIFIED, "offered, survived: trusted/verified");
+	ok(strstr(v.reason, "reached its buffers through the mapping after a reset") != NULL,
+	   "reason says what was verified: %s", v.reason);
+	in.dp_after = 0;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.basis == VB_VERIFIED && v.severity == SEV_CRITICAL,
+	   "offered but lost: untrusted, critical");
+	ok(strstr(v.reason, "the driver claims IOTLB_PERSIST and drops mappings") != NULL,
+	   "the liar is named as such: %s", v.reason);
+	in = base("6.1.192", false);
+	probed(&in, CS_PASS);
+	in.dp_before = 1;
+	in.dp_after = 1;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.basis == VB_VERIFIED &&
+		   strstr(v.reason, "observed: the mapping survived this reset anyway, without any "
+				    "promise"),
+	   "not offered but survived: still untrusted, observation recorded: %s", v.reason);
+	in.dp_after = 0;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && strstr(v.reason, "observed: the device lost its translation"),
+	   "not offered and lost: untrusted with the observation");
+	in = base("6.12.117", true);
+	probed(&in, CS_PASS);
+	in.dp_before = 0; /* the path itself does not work: no conclusion from it */
+	verdict_compute(&in, &v);
+	ok(v.status == VS_TRUSTED && v.basis == VB_PROBED,
+	   "control round trip failed: verdict stays on the probe, never untrusted for it");
+
 	/* exit codes of probe/check */
 	struct dev_outcome t = { OUT_TRUSTED, 0 }, u = { OUT_UNTRUSTED, 0 }, k = { OUT_UNKNOWN, 0 },
 			   busy = { OUT_FAILED, 6 }, perm = { OUT_FAILED, 4 },
@@ -126,8 +163,10 @@ int main(void)
 	is_u64(exit_evaluated(NULL, 0), 3, "no device: 3");
 
 	/* the checks table: stable ids, every remedy set */
-	const char *ids[] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
-			      "reset_clears_status", "vhost_table_retained" };
+	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
+				       "reset_clears_status", "vhost_table_retained",
+				       "datapath_before_reset", "datapath_after_reset",
+				       "datapath_after_reset_compat" };
 	for (int i = 0; i < CHK_COUNT; i++)
 		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
 			   check_table[i].remedy[0] && check_table[i].title[0],
