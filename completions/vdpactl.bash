@@ -17,9 +17,15 @@ _vdpactl()
 
 	case $prev in
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+	--timeout) return ;;
+	--datapath) COMPREPLY=($(compgen -W "auto force off" -- "$cur")); return ;;
 	--require) cur="--require=$cur" ;;
 	esac
 	case $cur in
+	--datapath=*)
+		COMPREPLY=($(compgen -W "auto force off" -- "${cur#--datapath=}"))
+		return
+		;;
 	--color=*)
 		COMPREPLY=($(compgen -W "auto always never" -- "${cur#--color=}"))
 		return
@@ -47,6 +53,7 @@ _vdpactl()
 		if [[ $cur == -* ]]; then
 			local extra="--all -a"
 			[[ $cmd == check ]] && extra+=" --require= --probe"
+			[[ $cmd == probe ]] && extra+=" --datapath --datapath= --timeout="
 			COMPREPLY=($(compgen -W "$extra $global_opts" -- "$cur"))
 		else
 			# node paths and vdpa device names: globbed, never opened

@@ -95,6 +95,10 @@ features"
 	assert_output "block"
 	run -0 bash_complete vdpactl --color=al
 	assert_output "always"
+	run -0 bash_complete vdpactl probe --datapath=f
+	assert_output "force"
+	run -0 bash_complete vdpactl probe --ti
+	assert_output "--timeout="
 }
 
 @test "zsh and fish completions parse" {
