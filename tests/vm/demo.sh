@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 cat >"$work/commands" <<'EOF_C'
 vdpactl list
 vdpactl show --all --json
-vdpactl probe --all --json
+vdpactl probe --all --datapath=force --timeout=1 --json
 vdpactl check --require iotlb_persist
 EOF_C
 
@@ -47,9 +47,11 @@ echo
 echo "== vdpactl list (Linux $r612): what the host has, without opening anything"
 cat "$work/6.12/1.stdout"
 echo
-echo "== The same four devices on two kernels: vdpactl show and vdpactl probe"
-printf '%-8s %-18s | %-8s %-8s %-10s | %-8s %-8s %-10s\n' "DEVICE" "PARENT" \
-	"$r61" "PERSIST" "VERDICT" "$r612" "PERSIST" "VERDICT"
+echo "== The same four devices on two kernels: vdpactl show, and vdpactl probe --datapath"
+echo "   (after reset: did the device still reach its buffers through the mapping after"
+echo "    SET_STATUS(0) with no IOTLB write? with IOTLB_PERSIST acked / not acked)"
+printf '%-7s %-12s | %-8s %-7s %-11s %-10s | %-8s %-7s %-11s %-10s\n' "DEVICE" "PARENT" \
+	"$r61" "PERSIST" "AFTER RESET" "VERDICT" "$r612" "PERSIST" "AFTER RESET" "VERDICT"
 for d in net0 blk0 vpnet0 vpblk0; do
 	row() {
 		local show=$work/$1/2.stdout probe=$work/$1/3.stdout
@@ -57,21 +59,27 @@ for d in net0 blk0 vpnet0 vpblk0; do
 			[(.backend_features.raw | sub("^0x0*"; "0x")),
 			 (if .backend_features.iotlb_persist then "yes" else "no" end)] | @tsv' "$show" |
 			tr '\n' '\t'
-		jq -r --arg d "$d" '.devices[] | select(.name == $d) | .verdict.status' "$probe"
+		jq -r --arg d "$d" '.devices[] | select(.name == $d) |
+			def word(s): if s == "pass" then "kept" elif s == "fail" then "LOST" else "-" end;
+			[.verdict.checks[] | select(.id == "datapath_after_reset" or
+				.id == "datapath_after_reset_compat") | .status] as $c |
+			[(if .backend_features.iotlb_persist then word($c[0]) + "/" + word($c[1])
+			  else "-/" + word($c[0]) end),
+			 .verdict.status] | @tsv' "$probe"
 	}
 	parent=$(jq -r --arg d "$d" '.devices[] | select(.name == $d) |
 		(.parent.driver // .mgmtdev)' "$work/6.12/2.stdout")
-	IFS=$'\t' read -r b1 p1 v1 <<<"$(row 6.1)"
-	IFS=$'\t' read -r b2 p2 v2 <<<"$(row 6.12)"
-	printf '%-8s %-18s | %-8s %-8s %-10s | %-8s %-8s %-10s\n' "$d" "$parent" "$b1" "$p1" "$v1" \
-		"$b2" "$p2" "$v2"
+	IFS=$'\t' read -r b1 p1 a1 v1 <<<"$(row 6.1)"
+	IFS=$'\t' read -r b2 p2 a2 v2 <<<"$(row 6.12)"
+	printf '%-7s %-12s | %-8s %-7s %-11s %-10s | %-8s %-7s %-11s %-10s\n' "$d" "$parent" \
+		"$b1" "$p1" "$a1" "$v1" "$b2" "$p2" "$a2" "$v2"
 done
 echo
 printf 'vdpactl check --require iotlb_persist:  exit %s on %s, exit %s on %s\n' \
 	"$(cat "$work/6.1/4.rc")" "$r61" "$(cat "$work/6.12/4.rc")" "$r612"
 echo
 echo "Why they differ:"
-echo "  $r61 predates IOTLB_PERSIST (Linux 6.7): nothing promises that IOTLB mappings survive a vDPA"
-echo "    reset (vdpa_sim really drops them), so userspace must unmap everything before a reset and map it back after."
-echo "  $r612 offers and accepts it (vdpa_sim through .reset_map, vp_vdpa through the platform IOMMU):"
-echo "    userspace that acks it may keep its mappings across a reset and skip the unmap/remap."
+echo "  $r61 predates IOTLB_PERSIST (6.7): the simulator really loses its mappings on reset and nothing tells"
+echo "    userspace, so it must unmap everything before a reset and map it back after (vp_vdpa keeps them, unpromised)."
+echo "  $r612 offers it and keeps the mappings for userspace that acks it (the simulator still drops them for"
+echo "    userspace that does not): with the bit acked, QEMU-like users can skip the unmap/remap."
