@@ -45,7 +45,7 @@ EOF_T
 }
 
 @test "probe: every step is a record with status, duration and errno; in order" {
-	run -0 fake sim-6.12 probe --json vhost-vdpa-0
+	run -0 fake sim-6.12 probe --datapath=off --json vhost-vdpa-0
 	assert_jq '[.devices[0].probes[] | .id]' \
 		'["open","identify","memory","set_backend_features","set_owner","map","reset","status_after_reset","remap_overlap","invalidate","remap","cleanup"]'
 	assert_jq '[.devices[0].probes[] | .status] | unique' '["pass"]'
@@ -59,7 +59,7 @@ EOF_T
 
 @test "probe: checks carry stable ids, advertised/observed and evidence" {
 	run -0 fake sim-6.12 probe --json vhost-vdpa-0
-	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained"]'
+	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat"]'
 	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed, .evidence]' '["pass",true,true,["set_backend_features"]]'
 	assert_jq '.devices[0].verdict.checks[2] | [.status, .evidence]' '["pass",["reset","status_after_reset"]]'
 	run -10 fake sim-6.1 probe --json vhost-vdpa-0
@@ -79,6 +79,25 @@ EOF_T
 	assert_output "2"
 	run tail -1 "$log"
 	assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
+}
+
+@test "probe --datapath: usage errors; off and auto on a non-simulator record why nothing ran" {
+	run -2 --separate-stderr fake sim-6.12 probe --datapath=sometimes vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --datapath: invalid value 'sometimes': use auto, force or off"
+	run -2 --separate-stderr fake sim-6.12 probe --timeout=0 vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --timeout: invalid value '0': seconds, more than 0 and at most 600"
+	run -2 --separate-stderr fake sim-6.12 probe --timeout=abc vhost-vdpa-0
+	run -2 --separate-stderr fake sim-6.12 show --datapath vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --datapath: the show command does not take this option (it belongs to probe)"
+	run -0 fake sim-6.12 probe --datapath=off --json vhost-vdpa-0
+	assert_jq '[.devices[0].probes[] | select(.id | test("^d"))] | length' '0'
+	assert_jq '.devices[0].verdict.basis' '"probed"'
+	run -0 fake vp-6.12 probe --json vhost-vdpa-0
+	assert_jq '.devices[0].probes[] | select(.id == "datapath") | [.status, .detail]' \
+		'["skipped","not a simulator: it would send a frame through real hardware onto its network; --datapath=force runs it"]'
+	run -0 fake vp-6.12 probe --json vhost-vdpa-1
+	assert_jq '.devices[0].probes[] | select(.id == "datapath") | .detail' \
+		'"not a simulator: it would read a block of a real disk; --datapath=force runs it"'
 }
 
 @test "probe: a busy device is unknown with exit 6; in a mix, exit 12" {
