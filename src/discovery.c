@@ -8,6 +8,18 @@
 
 #include "util.h"
 
+static const struct discovery *sort_dv; /* qsort has no context argument in C11 */
+
+static int cmp_devt(const void *a, const void *b)
+{
+	const struct sysfs_vdpa *x = &sort_dv->sys[*(const size_t *)a];
+	const struct sysfs_vdpa *y = &sort_dv->sys[*(const size_t *)b];
+
+	if (x->char_major != y->char_major)
+		return x->char_major < y->char_major ? -1 : 1;
+	return x->char_minor < y->char_minor ? -1 : x->char_minor > y->char_minor;
+}
+
 void discovery_load(struct discovery *dv, bool with_config, struct err_list *errs)
 {
 	int n;
@@ -15,6 +27,12 @@ void discovery_load(struct discovery *dv, bool with_config, struct err_list *err
 	memset(dv, 0, sizeof(*dv));
 	n = sysfs_scan(&dv->sys, errs);
 	dv->n_sys = n > 0 ? (size_t)n : 0;
+	dv->by_devt = xcalloc(dv->n_sys, sizeof(size_t));
+	for (size_t i = 0; i < dv->n_sys; i++)
+		dv->by_devt[i] = i;
+	sort_dv = dv;
+	if (dv->n_sys)
+		qsort(dv->by_devt, dv->n_sys, sizeof(size_t), cmp_devt);
 	dv->netlink_ok = nl_query(&dv->nl, with_config, errs) == 0;
 	sysfs_read_params(&dv->params);
 }
@@ -22,24 +40,48 @@ void discovery_load(struct discovery *dv, bool with_config, struct err_list *err
 void discovery_free(struct discovery *dv)
 {
 	sysfs_free(dv->sys, dv->n_sys);
+	free(dv->by_devt);
 	nl_free(&dv->nl);
 	memset(dv, 0, sizeof(*dv));
 }
 
+/* Both lookups are binary searches: sys[] is sorted by name (sysfs_scan), by_devt by dev_t. */
 const struct sysfs_vdpa *discovery_by_name(const struct discovery *dv, const char *name)
 {
-	for (size_t i = 0; i < dv->n_sys; i++)
-		if (!strcmp(dv->sys[i].name, name))
-			return &dv->sys[i];
+	size_t lo = 0, hi = dv->n_sys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(dv->sys[mid].name, name);
+
+		if (!c)
+			return &dv->sys[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
 const struct sysfs_vdpa *discovery_by_devt(const struct discovery *dv, unsigned major,
 					   unsigned minor)
 {
-	for (size_t i = 0; i < dv->n_sys; i++)
-		if (dv->sys[i].char_major == (int)major && dv->sys[i].char_minor == (int)minor)
-			return &dv->sys[i];
+	size_t lo = 0, hi = dv->n_sys;
+
+	while (dv->by_devt && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sysfs_vdpa *s = &dv->sys[dv->by_devt[mid]];
+		long c = s->char_major != (int)major ? (long)s->char_major - (long)major
+						     : (long)s->char_minor - (long)minor;
+
+		if (!c)
+			return s;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

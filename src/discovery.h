@@ -19,6 +19,7 @@ struct discovery {
 	bool netlink_ok; /* the family answered */
 	struct nl_vdpa nl;
 	struct sysfs_params params;
+	size_t *by_devt; /* indexes of sys[] sorted by (major, minor) */
 };
 
 /* Gather both sources. Never fails as a whole: problems are recorded in @errs. */

@@ -482,6 +482,17 @@ static void nl_error(struct err_list *errs, struct nl_ctx *ctx, int rc, const ch
 		err_add(errs, code, -rc, "vdpa netlink", op, NULL, "%s", vd_strerror(-rc));
 }
 
+static int cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const struct nl_dev *)a)->name, ((const struct nl_dev *)b)->name);
+}
+
+static int cmp_mgmt(const void *a, const void *b)
+{
+	return strcmp(((const struct nl_mgmtdev *)a)->handle,
+		      ((const struct nl_mgmtdev *)b)->handle);
+}
+
 int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 {
 	struct nl_ctx ctx = { 0 };
@@ -542,6 +553,10 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 		nl_error(errs, &ctx, rc, c.cmd);
 		goto out;
 	}
+	if (out->n_dev)
+		qsort(out->dev, out->n_dev, sizeof(*out->dev), cmp_dev);
+	if (out->n_mgmt)
+		qsort(out->mgmt, out->n_mgmt, sizeof(*out->mgmt), cmp_mgmt);
 	for (size_t i = 0; with_config && i < out->n_dev; i++) {
 		struct nl_dev *d = &out->dev[i];
 
@@ -596,8 +611,8 @@ void nl_free(struct nl_vdpa *v)
 
 const struct nl_dev *nl_find_dev(const struct nl_vdpa *v, const char *name)
 {
-	for (size_t i = 0; i < v->n_dev; i++)
-		if (!strcmp(v->dev[i].name, name))
-			return &v->dev[i];
-	return NULL;
+	struct nl_dev key = { .name = (char *)name };
+
+	/* nl_query sorts the devices by name: O(log n) per lookup keeps list linear overall */
+	return v->n_dev ? bsearch(&key, v->dev, v->n_dev, sizeof(key), cmp_dev) : NULL;
 }

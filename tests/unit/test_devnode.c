@@ -60,8 +60,9 @@ int main(void)
 
 	/* names resolved through discovery (sysfs) */
 	struct sysfs_vdpa sys[2] = {
-		{ .name = "net0", .bound_driver = "vhost_vdpa", .char_name = "vhost-vdpa-3" },
+		/* sorted by name, as sysfs_scan returns them */
 		{ .name = "blk9", .bound_driver = "virtio_vdpa" },
+		{ .name = "net0", .bound_driver = "vhost_vdpa", .char_name = "vhost-vdpa-3" },
 	};
 	struct discovery dv = { .sys = sys, .n_sys = 2 };
 	p = devarg_to_path("net0", &dv, &errs, &code);
