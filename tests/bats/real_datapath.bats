@@ -153,3 +153,13 @@ verdicts() {
 		assert_failure 1
 	done
 }
+
+@test "every JSON document from the real kernels is valid against the schema" {
+	local k n
+	for k in 6.1 6.12; do
+		for n in 1 2 3 4; do
+			res $k $n
+			run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" - <<<"$output"
+		done
+	done
+}
