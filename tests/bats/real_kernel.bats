@@ -8,6 +8,13 @@
 # stdout, stderr and exit codes. The expected values are what these kernels really report
 # (tests/vm/README.md).
 #
+# Conformance with the fake kernel (tests/fake): the same commands run on the host under
+# libfakevdpa.so with tests/fake/scenarios/realvm-<kernel>.json must print the same thing:
+# vdpactl's JSON documents (minus what tests/conformance-ignore.jq lists), iproute2's vdpa
+# output, the raw netlink bytes and the sysfs tree (tests/fake/nlprobe), and, after a VDUSE
+# device and 60 more simulator devices are added at the end of the run, the same for a host
+# whose dumps need several datagrams (tests/fake/gen-scenario.py extend).
+#
 # Run: make check-real, or VDPACTL=$PWD/vdpactl bats tests/bats/real_kernel.bats
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
 #   VM_OUT (keep results there instead of a temporary directory), VM_TIMEOUT (seconds per boot,
@@ -30,8 +37,9 @@ list_text	vdpactl list
 vdpa_mgmt	vdpa -j mgmtdev show
 vdpa_config_net0	vdpa -j dev config show net0
 vdpa_config_vpnet0	vdpa -j dev config show vpnet0
-probe_json	vdpactl probe --all --json
-probe_text	vdpactl probe --all
+probe_json	vdpactl probe --all --json --datapath=off
+probe_text	vdpactl probe --all --datapath=off
+probe_auto_json	vdpactl probe --all --json
 check_req	vdpactl check --require iotlb_persist
 check_probe_json	vdpactl check --probe --require iotlb_persist --json
 holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
@@ -42,6 +50,28 @@ busy_all	vdpactl show --all --json
 list_held	vdpactl list --json
 holder_finish	touch /tmp/holder.go; i=0; until [ -s /tmp/holder.rc ]; do i=$((i + 1)); [ $i -lt 200 ] || exit 99; sleep 0.05; done; cat /tmp/holder.out; cat /tmp/holder.err >&2; exit "$(cat /tmp/holder.rc)"
 after_holder	vdpactl show --json /dev/vhost-vdpa-0
+nlprobe	nlprobe
+nlprobe_noack	nlprobe -A get-dev=nosuchdev get-config=nosuchdev get-mgmtdev=nosuchdev
+nlprobe_cap	nlprobe -C get-dev=nosuchdev get-config=blk0 get-config=vpblk0
+nlprobe_sysfs	nlprobe sysfs
+nlprobe_vq	nlprobe vq=/dev/vhost-vdpa-0 vq=/dev/vhost-vdpa-1 vq=/dev/vhost-vdpa-2 vq=/dev/vhost-vdpa-3
+vdpa_mgmt_text	vdpa mgmtdev show
+vdpa_mgmt_pretty	vdpa -j -p mgmtdev show
+vdpa_dev_text	vdpa dev show
+vdpa_config_json	vdpa -j dev config show
+vdpa_config_text	vdpa dev config show
+vdpa_config_blk0	vdpa -j dev config show blk0
+vdpa_config_vpblk0	vdpa -j dev config show vpblk0
+vdpa_dev_nosuch	vdpa -j dev show nosuch
+vdpa_mgmt_nosuch	vdpa mgmtdev show pci/0000:00:09.0
+big_vduse	vduse-mk vduse0 2 300000044 1 0008000000000000000000007e0000000000000000020000 && vdpa dev add mgmtdev vduse name vduse0
+big_sims	i=1; while [ $i -le 60 ]; do vdpa dev add mgmtdev vdpasim_net name s$i || exit 1; i=$((i + 1)); done
+big_nlprobe	nlprobe dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
+big_nlprobe16k	nlprobe -b 16384 dump-dev dump-config
+big_sysfs	nlprobe sysfs
+big_vdpa_dev	vdpa -j dev show
+big_vdpa_config	vdpa -j dev config show
+big_list	vdpactl list --json
 EOF
 }
 
@@ -96,6 +126,21 @@ setup_file() {
 			"$ROOT/tests/vm/holder.c" || { echo "cannot build the static holder" >&2; return 1; }
 	fi
 
+	# measuring helpers of the fake kernel: static for the guest, dynamic (under the fake) for
+	# the host; and the fake itself, for the conformance tests
+	local tools="$BATS_FILE_TMPDIR/tools"
+	mkdir -p "$tools/guest" "$tools/host"
+	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/nlprobe" \
+		"$ROOT/tests/fake/nlprobe.c" &&
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/vduse-mk" \
+			"$ROOT/tests/fake/vduse-mk.c" &&
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -o "$tools/host/nlprobe" \
+			"$ROOT/tests/fake/nlprobe.c" ||
+		{ echo "cannot build tests/fake/nlprobe.c or vduse-mk.c" >&2; return 1; }
+	export NLPROBE="$tools/host/nlprobe"
+	make -s -C "$ROOT" tests/fake/libfakevdpa.so >/dev/null ||
+		{ echo "cannot build the fake kernel (make tests/fake/libfakevdpa.so)" >&2; return 1; }
+
 	mkdir -p "$VM_RESULTS"
 	vm_commands | cut -f1 >"$VM_RESULTS/names"
 	vm_commands | cut -f2- >"$VM_RESULTS/commands"
@@ -110,6 +155,7 @@ setup_file() {
 		(
 			rc=0
 			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
+				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
 				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
 				--timeout "${VM_TIMEOUT:-120}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
 			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
@@ -579,6 +625,176 @@ list_agrees() {
 	done
 	load_result 6.12 check_probe_json
 	assert_equal "$status" 0
-	run jq -c '[.devices[] | [.require.met, .verdict.basis]] | unique' <<<"$output"
-	assert_output '[[true,"probed"]]'
+	# check --probe runs the data path on the simulators (verified); vp_vdpa stays probed
+	run jq -c '[.devices[] | [.name, .require.met, .verdict.basis]]' <<<"$output"
+	assert_output '[["net0",true,"verified"],["blk0",true,"verified"],["vpnet0",true,"probed"],["vpblk0",true,"probed"]]'
+}
+
+# --- conformance: the fake kernel with realvm-<kernel>.json is this VM --------------------------
+
+# on_fake SCENARIO-FILE CMD...: run CMD on the host under the fake kernel; sets $output, $stderr
+# and $status like `run --separate-stderr`.
+on_fake() {
+	local scen=$1
+	shift
+	run --separate-stderr env FAKE_VDPA_SCENARIO="$scen" \
+		LD_PRELOAD="$ROOT/tests/fake/libfakevdpa.so" "$@"
+}
+
+# same_as_vm KERNEL RESULT-NAME WHAT: the last on_fake run printed what RESULT-NAME printed in
+# the guest (stdout, stderr, exit status), else fail with a diff.
+same_as_vm() {
+	local fo=$output fe=$stderr fs=$status
+	load_result "$1" "$2"
+	if [ "$fo" != "$output" ] || [ "$fe" != "$stderr" ] || [ "$fs" != "$status" ]; then
+		echo "$1: $3 differs between the VM (<) and the fake kernel (>):" >&2
+		diff <(printf '%s\n' "$output" "--- stderr" "$stderr" "--- exit $status") \
+			<(printf '%s\n' "$fo" "--- stderr" "$fe" "--- exit $fs") >&2
+		return 1
+	fi
+}
+
+# same_document KERNEL RESULT-NAME: the last on_fake run printed the VM's JSON document, apart
+# from the fields tests/conformance-ignore.jq removes (the one list of what may differ).
+same_document() {
+	local fake=$output fs=$status ign="$ROOT/tests/conformance-ignore.jq" vm vs
+	load_result "$1" "$2"
+	vm=$output vs=$status
+	if ! diff <(jq -S -f "$ign" <<<"$vm") <(jq -S -f "$ign" <<<"$fake") >&2 || [ "$vs" != "$fs" ]; then
+		echo "$1: '$2' differs between the VM (<) and the fake kernel (>); exit $vs vs $fs" >&2
+		return 1
+	fi
+}
+
+scenario() {
+	printf '%s/tests/fake/scenarios/realvm-%s.json\n' "$ROOT" "$1"
+}
+
+conformance_netlink() {
+	need_boot "$1"
+	on_fake "$(scenario "$1")" "$NLPROBE"
+	same_as_vm "$1" nlprobe "the raw netlink replies (nlprobe)"
+	on_fake "$(scenario "$1")" "$NLPROBE" -A get-dev=nosuchdev get-config=nosuchdev get-mgmtdev=nosuchdev
+	same_as_vm "$1" nlprobe_noack "netlink errors without NETLINK_EXT_ACK"
+	on_fake "$(scenario "$1")" "$NLPROBE" -C get-dev=nosuchdev get-config=blk0 get-config=vpblk0
+	same_as_vm "$1" nlprobe_cap "netlink errors with NETLINK_CAP_ACK"
+}
+
+@test "6.1: the fake kernel answers the vdpa netlink family byte for byte like the VM" {
+	conformance_netlink 6.1
+}
+
+@test "6.12: the fake kernel answers the vdpa netlink family byte for byte like the VM" {
+	conformance_netlink 6.12
+}
+
+conformance_sysfs() {
+	need_boot "$1"
+	on_fake "$(scenario "$1")" "$NLPROBE" sysfs
+	same_as_vm "$1" nlprobe_sysfs "the vDPA part of sysfs (nlprobe sysfs)"
+	# and what only an open device tells: vq count, max size, per-vq sizes (6.9+) and groups
+	on_fake "$(scenario "$1")" "$NLPROBE" vq=/dev/vhost-vdpa-0 vq=/dev/vhost-vdpa-1 \
+		vq=/dev/vhost-vdpa-2 vq=/dev/vhost-vdpa-3
+	same_as_vm "$1" nlprobe_vq "per-vq sizes and groups (nlprobe vq=)"
+}
+
+@test "6.1: the fake kernel's sysfs is the VM's: paths, links, modes, contents; per-vq sizes" {
+	conformance_sysfs 6.1
+}
+
+@test "6.12: the fake kernel's sysfs is the VM's: paths, links, modes, contents; per-vq sizes" {
+	conformance_sysfs 6.12
+}
+
+conformance_vdpactl() {
+	need_boot "$1"
+	on_fake "$(scenario "$1")" "$VDPACTL" show --all --json
+	same_document "$1" show_json
+	on_fake "$(scenario "$1")" "$VDPACTL" list --json
+	same_document "$1" list_json
+	on_fake "$(scenario "$1")" "$VDPACTL" probe --all --json --datapath=off
+	same_document "$1" probe_json
+	# with the data path (auto: the simulators): the fake's devices loop frames and read
+	# blocks, and lose their translation on reset exactly when the VM's do
+	on_fake "$(scenario "$1")" "$VDPACTL" probe --all --json
+	same_document "$1" probe_auto_json
+	on_fake "$(scenario "$1")" "$VDPACTL" check --probe --require iotlb_persist --json
+	same_document "$1" check_probe_json
+}
+
+@test "6.1: vdpactl show/list/probe/check --json: the fake kernel gives the VM's documents" {
+	conformance_vdpactl 6.1
+}
+
+@test "6.12: vdpactl show/list/probe/check --json: the fake kernel gives the VM's documents" {
+	conformance_vdpactl 6.12
+}
+
+conformance_iproute2() {
+	need_boot "$1"
+	local name cmd
+	while IFS=$'\t' read -r name cmd; do
+		# shellcheck disable=SC2086 # the command line is split on purpose
+		on_fake "$(scenario "$1")" /usr/sbin/$cmd
+		same_as_vm "$1" "$name" "$cmd"
+	done <<'END_OF_LIST'
+vdpa_json	vdpa -j dev show
+vdpa_mgmt	vdpa -j mgmtdev show
+vdpa_mgmt_text	vdpa mgmtdev show
+vdpa_mgmt_pretty	vdpa -j -p mgmtdev show
+vdpa_dev_text	vdpa dev show
+vdpa_config_json	vdpa -j dev config show
+vdpa_config_text	vdpa dev config show
+vdpa_config_net0	vdpa -j dev config show net0
+vdpa_config_vpnet0	vdpa -j dev config show vpnet0
+vdpa_config_blk0	vdpa -j dev config show blk0
+vdpa_config_vpblk0	vdpa -j dev config show vpblk0
+vdpa_dev_nosuch	vdpa -j dev show nosuch
+vdpa_mgmt_nosuch	vdpa mgmtdev show pci/0000:00:09.0
+END_OF_LIST
+}
+
+@test "6.1: iproute2's vdpa prints the same under the fake kernel as in the VM" {
+	conformance_iproute2 6.1
+}
+
+@test "6.12: iproute2's vdpa prints the same under the fake kernel as in the VM" {
+	conformance_iproute2 6.12
+}
+
+conformance_big() {
+	need_boot "$1"
+	load_result "$1" big_vduse
+	assert_equal "$status" 0
+	load_result "$1" big_sims
+	assert_equal "$status" 0
+	local big="$BATS_TEST_TMPDIR/big-$1.json"
+	"$ROOT/tests/fake/gen-scenario.py" extend "$(scenario "$1")" --vduse --sims 60 -o "$big"
+	on_fake "$big" "$NLPROBE" dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
+	same_as_vm "$1" big_nlprobe "dumps of 65 devices (several datagrams)"
+	# the device dump really took several datagrams of at most 4096 bytes
+	load_result "$1" big_nlprobe
+	run awk '/^== dump-dev/ { on = 1; next } /^== / { on = 0 } on && /^dgram / { n++ } END { print n }' <<<"$output"
+	assert_output 3
+	on_fake "$big" "$NLPROBE" -b 16384 dump-dev dump-config
+	same_as_vm "$1" big_nlprobe16k "dumps with a 16 KiB receive buffer"
+	on_fake "$big" "$NLPROBE" sysfs
+	same_as_vm "$1" big_sysfs "sysfs with a VDUSE device and 60 more simulators"
+	on_fake "$big" /usr/sbin/vdpa -j dev show
+	same_as_vm "$1" big_vdpa_dev "vdpa -j dev show on 65 devices"
+	on_fake "$big" /usr/sbin/vdpa -j dev config show
+	same_as_vm "$1" big_vdpa_config "vdpa -j dev config show on 65 devices"
+	on_fake "$big" "$VDPACTL" list --json
+	same_document "$1" big_list
+	load_result "$1" big_list
+	run jq -r '[(.devices | length), ([.devices[] | select(.name == "vduse0") | .parent.bus, .mgmtdev] | join(" "))] | @tsv' <<<"$output"
+	assert_output "$(printf '65\tvduse vduse')"
+}
+
+@test "6.1: 65 devices incl. VDUSE: dumps, sysfs, vdpa and vdpactl list agree with the fake kernel" {
+	conformance_big 6.1
+}
+
+@test "6.12: 65 devices incl. VDUSE: dumps, sysfs, vdpa and vdpactl list agree with the fake kernel" {
+	conformance_big 6.12
 }

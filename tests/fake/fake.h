@@ -64,11 +64,25 @@ enum fake_op {
 	FAKE_OP_COUNT
 };
 
+/* The device's parent in sysfs (facts 7): NULL bus = none (vdpa_sim: /sys/devices/<name>). */
+struct fake_parent {
+	char *bus;    /* "pci", "auxiliary", "vduse" (the VDUSE class device), or NULL */
+	char *bus_id; /* "0000:00:01.0", "mlx5_core.sf.1", the VDUSE device name */
+	char *driver; /* driver bound to the parent device, NULL = none */
+	char *path;   /* its sysfs directory, "/sys/devices/..." */
+};
+
 struct fake_dev_cfg {
-	unsigned index; /* N of /dev/vhost-vdpa-N */
+	unsigned index; /* N of /dev/vhost-vdpa-N (only when bound to vhost_vdpa) */
+	bool has_index;
 	char *name;
-	char *mgmtdev;
-	char *parent_driver;
+	char *mgmtdev;	     /* handle ("vdpasim_net", "pci/0000:00:01.0"); NULL = none */
+	char *parent_driver; /* informational name of the parent driver */
+	struct fake_parent parent;
+	char *bound_driver;    /* "vhost_vdpa", "virtio_vdpa" or NULL (unbound) */
+	char *driver_override; /* NULL = "(null)" */
+	uint32_t vendor_id;
+	uint16_t vq_num_min;
 	uint32_t device_id;
 	uint64_t device_features;
 	uint8_t *config; /* config_size bytes (given bytes, then config_pad) */
@@ -94,6 +108,23 @@ struct fake_dev_cfg {
 	bool busy;
 };
 
+/* A management device (netlink MGMTDEV_GET; facts 6.1). */
+struct fake_mgmt_cfg {
+	char *handle; /* "bus/dev" or "dev" */
+	char *bus;    /* NULL for bus-less mgmtdevs (vdpasim_net, vduse) */
+	char *dev;
+	uint64_t classes; /* bit per virtio device id */
+	uint32_t max_vqs;
+	uint64_t features;
+};
+
+/* One sysfs module parameter (/sys/module/MODULE/parameters/NAME) or version file. */
+struct fake_modparam {
+	char *module;
+	char *name; /* "version" for /sys/module/MODULE/version */
+	char *value;
+};
+
 struct fake_scenario {
 	char *path;
 	char *kernel;
@@ -106,6 +137,21 @@ struct fake_scenario {
 	size_t ndevs;
 	char **inject;
 	size_t ninject;
+	char **delay;
+	size_t ndelay;
+	/* sysfs and netlink (fake_sysfs.c, fake_netlink.c) */
+	bool vdpa_bus;	   /* /sys/bus/vdpa exists (the vdpa core is loaded) */
+	bool vdpa_netlink; /* the "vdpa" generic netlink family exists */
+	uint16_t family_id;
+	bool u64_pad; /* nla_put_u64_64bit emits VDPA_ATTR_PAD (no efficient unaligned access) */
+	unsigned vduse_major;
+	struct fake_mgmt_cfg *mgmt;
+	size_t nmgmt;
+	struct fake_modparam *params;
+	size_t nparams;
+	char **nl_faults;
+	size_t nnl_faults;
+	bool datapath; /* devices process their virtqueues (fake_datapath.c) */
 };
 
 /* Loads and validates; any problem ends the process with a message. */
@@ -113,6 +159,10 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc);
 /* "6.12.117" -> FAKE_KV(6, 12, 117); *ok = false if unparsable. */
 unsigned long fake_parse_kver(const char *s, bool *ok);
 const char *fake_op_name(unsigned op);
+
+/* Management device of a device, NULL if none. */
+const struct fake_mgmt_cfg *fake_mgmt_of(const struct fake_scenario *sc,
+					 const struct fake_dev_cfg *d);
 
 static inline bool fake_has_op(const struct fake_dev_cfg *c, enum fake_op op)
 {
@@ -155,6 +205,7 @@ enum fake_inj_op {
 	FAKE_INJ_FSTAT,
 	FAKE_INJ_CLOSE,
 	FAKE_INJ_UNAME,
+	FAKE_INJ_NETLINK, /* target: a command name (VDPA_CMD_DEV_GET, CTRL_CMD_GETFAMILY) */
 };
 
 /* Parse one "op[:target][@n][#dev]=ERRNO" spec; dies with a message naming
@@ -165,6 +216,17 @@ void fake_inject_add_list(const char *list, const char *origin);
 /* Count the call and return the errno to inject (0 = none).  target is the
  * path, ioctl name or IOTLB message name; dev is the device index or -1. */
 int fake_inject_check(enum fake_inj_op op, const char *target, int dev);
+
+/* FAKE_VDPA_DELAY / "delay": same syntax with =MILLISECONDS. */
+void fake_delay_add(const char *spec, const char *origin);
+void fake_delay_add_list(const char *list, const char *origin);
+/* Count the call; milliseconds to sleep before it (0 = none). Called with the lock held. */
+unsigned long fake_delay_check(enum fake_inj_op op, const char *target, int dev);
+/* Log "delay OP TARGET MS" and sleep the full time (nanosleep resumed after EINTR). Called
+ * WITHOUT the lock, so that signal handlers may still close descriptors meanwhile. */
+void fake_delay_sleep(const char *what, unsigned long ms);
+/* The op's name as the specs spell it ("ioctl", "open", ...). */
+const char *fake_inj_op_name(enum fake_inj_op op);
 
 /* ------------------------------------------------------------------------ */
 /* Range tables and user memory (fake_iotlb.c)                               */
@@ -211,6 +273,7 @@ struct fake_vq {
 	int call;
 	int err;
 	uint32_t busyloop;
+	uint16_t last_used; /* device side: next used index (fake_datapath.c) */
 };
 
 struct fake_dev {
@@ -231,6 +294,7 @@ struct fake_dev {
 	struct fake_iotlb *parent; /* nas: the translation the device uses */
 	bool *parent_identity;     /* nas: identity/passthrough fallback on */
 	uint64_t set_map_pushes;
+	bool datapath; /* the scenario's "datapath": virtqueues are processed on kicks */
 
 	/* vhost-vdpa file state: meaningful while opened. */
 	bool opened;
@@ -280,5 +344,49 @@ void fake_parent_reset(struct fake_dev *d, bool drop);
 void fake_vhost_teardown(struct fake_dev *d);
 /* Parent restored to its initial translation (.reset_map / creation). */
 void fake_parent_initial(struct fake_dev *d, uint32_t asid);
+
+/* A write() to fd just happened: if fd is some device's kick eventfd, run the device
+ * (fake_datapath.c) and describe it in detail. Called with the lock held. */
+bool fake_dp_kick(int fd, char *detail, size_t dlen);
+
+/* ------------------------------------------------------------------------ */
+/* sysfs (fake_sysfs.c)                                                      */
+
+/* Build ROOT/sys for the scenario (called once, from the private root set-up). */
+void fake_sysfs_build(const struct fake_scenario *sc, const char *root);
+/* Does this absolute path fall in a redirected /sys subtree? */
+bool fake_sysfs_path(const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* The vdpa generic netlink peer (fake_netlink.c)                            */
+
+void fake_netlink_init(const struct fake_scenario *sc);
+/* Parse one "KIND[:CMD][@N]" fault spec (FAKE_VDPA_NL_FAULT, "netlink_faults"). */
+void fake_nl_fault_add(const char *spec, const char *origin);
+void fake_nl_fault_add_list(const char *list, const char *origin);
+
+/* Everything below is called with the lock held. */
+struct fake_nlsock;
+struct fake_nlsock *fake_nl_open(int fd);
+struct fake_nlsock *fake_nl_find(int fd);
+void fake_nl_close(struct fake_nlsock *s);
+bool fake_nl_any(void);
+int fake_nl_fd(const struct fake_nlsock *s);
+long fake_nl_rcvtimeo(const struct fake_nlsock *s); /* SO_RCVTIMEO in ms, 0 = none */
+int fake_nl_bind(struct fake_nlsock *s, const void *addr, unsigned len);
+int fake_nl_getsockname(struct fake_nlsock *s, void *addr, unsigned *len);
+int fake_nl_setsockopt(struct fake_nlsock *s, int level, int name, const void *val,
+		       unsigned len);
+int fake_nl_getsockopt(struct fake_nlsock *s, int level, int name, void *val, unsigned *len);
+/* A request (one buffer, possibly several messages); returns bytes taken or -errno.
+ * *delay_ms / *cmdname tell the caller about a delay spec on the first request. */
+ssize_t fake_nl_send(struct fake_nlsock *s, const void *buf, size_t len, char *detail,
+		     size_t dlen);
+/* The next datagram: copies up to len bytes; *full = its size; pops it unless peek.
+ * Returns 0, or -EAGAIN when nothing is queued (the caller waits on the fd). */
+int fake_nl_recv(struct fake_nlsock *s, void *buf, size_t len, size_t iov_total, bool peek,
+		 size_t *copied, size_t *full, char *detail, size_t dlen);
+/* The first command name of a request buffer, for delay/injection targets. */
+const char *fake_nl_peek_cmd(const struct fake_nlsock *s, const void *buf, size_t len);
 
 #endif /* FAKE_H */

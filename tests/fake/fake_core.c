@@ -30,7 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -53,6 +57,9 @@ int __lxstat(int ver, const char *path, struct stat *st);
 int __lxstat64(int ver, const char *path, struct stat64 *st);
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
+char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen);
+ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen);
+ssize_t __readlinkat_chk(int dirfd, const char *path, char *buf, size_t len, size_t buflen);
 
 /* ------------------------------------------------------------------------ */
 /* The next definitions (dlsym RTLD_NEXT), resolved lazily so that calls     */
@@ -112,6 +119,26 @@ REAL_DECL(ioctl)
 REAL_DECL(read)
 REAL_DECL(write)
 REAL_DECL(uname)
+REAL_DECL(readlink)
+REAL_DECL(readlinkat)
+REAL_DECL(__readlink_chk)
+REAL_DECL(__readlinkat_chk)
+REAL_DECL(realpath)
+REAL_DECL(__realpath_chk)
+REAL_DECL(canonicalize_file_name)
+REAL_DECL(socket)
+REAL_DECL(bind)
+REAL_DECL(connect)
+REAL_DECL(getsockname)
+REAL_DECL(getpeername)
+REAL_DECL(setsockopt)
+REAL_DECL(getsockopt)
+REAL_DECL(send)
+REAL_DECL(sendto)
+REAL_DECL(sendmsg)
+REAL_DECL(recv)
+REAL_DECL(recvfrom)
+REAL_DECL(recvmsg)
 
 #define MISSING(name) (errno = ENOSYS, -1)
 /* Call the next definition, or fail with ENOSYS if there is none. */
@@ -147,6 +174,7 @@ static struct fake_scenario g_sc;
 static char *g_log;
 
 static char g_root[PATH_MAX];
+static char g_root_real[PATH_MAX]; /* g_root with symlinks resolved, for realpath() */
 static bool g_root_made;
 static pid_t g_root_pid;
 static dev_t g_devdir_dev;
@@ -221,6 +249,30 @@ static void tr_del(struct tracked *t)
 	*t = g_tr[g_ntr - 1];
 	__atomic_store_n(&g_ntr, g_ntr - 1, __ATOMIC_RELEASE);
 }
+
+/* The netlink sockets (fake_netlink.c); g_nnl is a lock-free "none open" test. */
+static size_t g_nnl;
+
+static bool any_nl(void)
+{
+	return __atomic_load_n(&g_nnl, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Is fd a fake netlink socket? (takes the lock) */
+static bool fake_nl_is(int fd)
+{
+	bool r;
+
+	pthread_mutex_lock(&fake_lock);
+	r = fake_nl_find(fd) != NULL;
+	pthread_mutex_unlock(&fake_lock);
+	return r;
+}
+
+static bool nl_close(int fd, int *r);
+static ssize_t nl_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
+		       socklen_t tolen, const char *verb);
+static ssize_t nl_recv(int fd, struct msghdr *m, int flags, const char *verb);
 
 /* ------------------------------------------------------------------------ */
 /* Messages, errno names, log                                                */
@@ -443,17 +495,32 @@ static void make_proc_devices(const char *dst)
 	free(out);
 }
 
+/*
+ * Where private roots go: $TMPDIR when set, else /dev/shm (tmpfs: building the sysfs of a
+ * host with thousands of devices takes 40x longer on a disk file system), else /tmp.
+ */
+static const char *root_base(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (tmp && *tmp)
+		return tmp;
+	if (NEXT(stat, "/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    NEXT(access, "/dev/shm", W_OK | X_OK) == 0)
+		return "/dev/shm";
+	return "/tmp";
+}
+
 /* Called with the lock held. */
 static void root_ensure(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = root_base();
 	char path[PATH_MAX + 64];
 	struct stat st;
 
 	if (g_root_made)
 		return; /* also in a forked child: the parent's root serves */
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
 	snprintf(g_root, sizeof(g_root), "%s/fake-vdpa.XXXXXX", tmp);
 	if (!mkdtemp(g_root))
 		fake_die("mkdtemp %s: %s", g_root, strerror(errno));
@@ -476,11 +543,16 @@ static void root_ensure(void)
 		put_file(path, pid, (size_t)n, 0444);
 	}
 	for (size_t i = 0; i < g_sc.ndevs; i++) {
+		if (!g_sc.devs[i].has_index)
+			continue; /* not bound to vhost_vdpa: no node */
 		snprintf(path, sizeof(path), "%s/dev/vhost-vdpa-%u", g_root, g_sc.devs[i].index);
 		put_file(path, "", 0, 0600);
 	}
 	snprintf(path, sizeof(path), "%s/proc/devices", g_root);
 	make_proc_devices(path);
+	fake_sysfs_build(&g_sc, g_root);
+	if (!REAL(realpath) || !REAL(realpath)(g_root, g_root_real))
+		snprintf(g_root_real, sizeof(g_root_real), "%s", g_root);
 }
 
 static void rm_tree(const char *dir)
@@ -514,13 +586,11 @@ static void rm_tree(const char *dir)
  */
 static void reap_stale_roots(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = root_base();
 	char path[PATH_MAX + 300];
 	DIR *d;
 	struct dirent *e;
 
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
 	d = REAL(opendir) ? REAL(opendir)(tmp) : NULL;
 	if (!d)
 		return;
@@ -555,7 +625,7 @@ static void reap_stale_roots(void)
 
 #define NODE_PREFIX "/dev/vhost-vdpa-"
 
-enum pathkind { P_OTHER, P_NODE, P_PROCDEV, P_DEVDIR };
+enum pathkind { P_OTHER, P_NODE, P_PROCDEV, P_DEVDIR, P_SYS };
 
 static enum pathkind classify(const char *path)
 {
@@ -565,7 +635,39 @@ static enum pathkind classify(const char *path)
 		return P_PROCDEV;
 	if (!strcmp(path, "/dev") || !strcmp(path, "/dev/"))
 		return P_DEVDIR;
+	if (!strncmp(path, "/sys/", 5) && fake_sysfs_path(path))
+		return P_SYS;
 	return P_OTHER;
+}
+
+/* The nodes are root:root 0600 (facts 1.1): without CAP_DAC_OVERRIDE (here: euid 0) an open
+ * for reading or writing is refused, as the VFS refuses it. */
+static bool node_denied(int flags)
+{
+	return !(flags & O_PATH) && geteuid() != 0;
+}
+
+/*
+ * FAKE_VDPA_DELAY: with the lock held, count the call; if a delay applies, log it, drop the
+ * lock for the sleep (a signal handler may close descriptors meanwhile) and take it again.
+ * The caller must look its fd up again afterwards. Returns true if it slept.
+ */
+static bool delay_unlocked(enum fake_inj_op op, const char *target, int dev, const char *what)
+{
+	unsigned long ms = fake_delay_check(op, target, dev);
+	char buf[PATH_MAX + 64];
+
+	if (!ms)
+		return false;
+	/* "delay ioctl 3 VHOST_SET_OWNER 2000ms": what the call is, as its own line says it */
+	if (what)
+		snprintf(buf, sizeof(buf), "%s", what);
+	else
+		snprintf(buf, sizeof(buf), "%s %s", fake_inj_op_name(op), target ? target : "");
+	pthread_mutex_unlock(&fake_lock);
+	fake_delay_sleep(buf, ms);
+	pthread_mutex_lock(&fake_lock);
+	return true;
 }
 
 /* "vhost-vdpa-N" (kernel name: no sign, no leading zero) -> device */
@@ -606,6 +708,8 @@ static bool is_devdir_fd(int dirfd)
 #define PATCH_STAT(st, d)                                                                    \
 	do {                                                                                 \
 		(st)->st_mode = S_IFCHR | 0600;                                              \
+		(st)->st_uid = 0;                                                            \
+		(st)->st_gid = 0;                                                            \
 		(st)->st_rdev = makedev((d)->major, (d)->cfg->index);                        \
 		(st)->st_size = 0;                                                           \
 		(st)->st_blocks = 0;                                                         \
@@ -668,7 +772,7 @@ static int node_opened(int fd, struct fake_dev *d, int flags, int *err)
 static int do_open(enum ov v, int dirfd, const char *path, int flags, mode_t mode)
 {
 	char logical[PATH_MAX], rpath[PATH_MAX + 64];
-	const char *use = path;
+	const char *use = path, *verb;
 	enum pathkind k;
 	struct fake_dev *d = NULL;
 	int fd, err, inj, at = AT_FDCWD;
@@ -681,18 +785,27 @@ static int do_open(enum ov v, int dirfd, const char *path, int flags, mode_t mod
 		snprintf(logical, sizeof(logical), "/dev/%s", path);
 		k = P_NODE;
 		at = dirfd;
-	} else if (k == P_NODE || k == P_PROCDEV) {
+	} else if (k == P_NODE || k == P_PROCDEV || k == P_SYS) {
 		snprintf(logical, sizeof(logical), "%s", path);
 	} else {
 		return real_open_v(v, dirfd, path, flags, mode);
 	}
+	verb = k == P_SYS ? "sysfs open" : "open";
 
 	lock();
+	delay_unlocked(FAKE_INJ_OPEN, logical, -1, NULL);
 	inj = fake_inject_check(FAKE_INJ_OPEN, logical, -1);
 	if (inj) {
-		fake_log("open %s %s = %s", logical, open_flags(flags), result(-1, inj, true));
+		fake_log("%s %s %s = %s", verb, logical, open_flags(flags), result(-1, inj, true));
 		unlock();
 		errno = inj;
+		return -1;
+	}
+	if (k == P_NODE && dev_from_path(logical) && node_denied(flags)) {
+		fake_log("%s %s %s = %s", verb, logical, open_flags(flags),
+			 result(-1, EACCES, false));
+		unlock();
+		errno = EACCES;
 		return -1;
 	}
 	if (at == AT_FDCWD) {
@@ -703,7 +816,7 @@ static int do_open(enum ov v, int dirfd, const char *path, int flags, mode_t mod
 	err = errno;
 	if (fd >= 0 && k == P_NODE && (d = dev_from_path(logical)))
 		fd = node_opened(fd, d, flags, &err);
-	fake_log("open %s %s = %s", logical, open_flags(flags), result(fd, err, false));
+	fake_log("%s %s %s = %s", verb, logical, open_flags(flags), result(fd, err, false));
 	unlock();
 	errno = err;
 	return fd;
@@ -802,18 +915,28 @@ static FILE *do_fopen(bool is64, const char *path, const char *mode)
 	char rpath[PATH_MAX + 64];
 	enum pathkind k;
 	struct fake_dev *d;
+	const char *verb;
 	FILE *f;
 	int err, inj, fd = -1;
 
-	if (!g_active || !path || !mode || ((k = classify(path)) != P_NODE && k != P_PROCDEV))
+	if (!g_active || !path || !mode ||
+	    ((k = classify(path)) != P_NODE && k != P_PROCDEV && k != P_SYS))
 		return is64 ? (REAL(fopen64) ? REAL(fopen64)(path, mode) : NULL)
 			    : (REAL(fopen) ? REAL(fopen)(path, mode) : NULL);
+	verb = k == P_SYS ? "sysfs fopen" : "fopen";
 	lock();
+	delay_unlocked(FAKE_INJ_OPEN, path, -1, NULL);
 	inj = fake_inject_check(FAKE_INJ_OPEN, path, -1);
 	if (inj) {
-		fake_log("fopen %s %s = %s", path, mode, result(-1, inj, true));
+		fake_log("%s %s %s = %s", verb, path, mode, result(-1, inj, true));
 		unlock();
 		errno = inj;
+		return NULL;
+	}
+	if (k == P_NODE && dev_from_path(path) && node_denied(fopen_flags(mode))) {
+		fake_log("%s %s %s = %s", verb, path, mode, result(-1, EACCES, false));
+		unlock();
+		errno = EACCES;
 		return NULL;
 	}
 	redirect(rpath, sizeof(rpath), path);
@@ -834,7 +957,7 @@ static FILE *do_fopen(bool is64, const char *path, const char *mode)
 			}
 		}
 	}
-	fake_log("fopen %s %s = %s", path, mode, result(fd, err, false));
+	fake_log("%s %s %s = %s", verb, path, mode, result(fd, err, false));
 	unlock();
 	errno = err;
 	return f;
@@ -869,13 +992,27 @@ FAKE_EXPORT int close(int fd)
 	struct tracked *t;
 	int r, err, inj;
 
-	if (!g_active || !any_tracked())
+	if (!g_active || (!any_tracked() && !any_nl()))
 		return NEXT(close, fd);
 	lock();
+	if (nl_close(fd, &r)) {
+		unlock();
+		return r;
+	}
 	t = tr_find(fd);
 	if (!t) {
 		unlock();
 		return NEXT(close, fd);
+	}
+	{
+		char what[64];
+
+		snprintf(what, sizeof(what), "close %d", fd);
+		if (delay_unlocked(FAKE_INJ_CLOSE, NULL, (int)t->dev->cfg->index, what) &&
+		    !(t = tr_find(fd))) {
+			unlock();
+			return NEXT(close, fd);
+		}
 	}
 	/* Like Linux, the descriptor is gone even when close reports an
 	 * error, so an injected close error still releases. */
@@ -944,6 +1081,15 @@ FAKE_EXPORT int ioctl(int fd, unsigned long req, ...)
 		name = hex;
 	}
 	dev = (int)t->dev->cfg->index;
+	{
+		char what[128];
+
+		snprintf(what, sizeof(what), "ioctl %d %s", fd, name);
+		if (delay_unlocked(FAKE_INJ_IOCTL, name, dev, what) && !(t = tr_find(fd))) {
+			unlock();
+			return NEXT(ioctl, fd, req, arg);
+		}
+	}
 	if (req == FIOCLEX || req == FIONCLEX || req == FIONBIO || req == FIOASYNC) {
 		/* handled by the VFS for every file: apply to the real fd */
 		r = NEXT(ioctl, fd, req, arg);
@@ -986,16 +1132,42 @@ FAKE_EXPORT ssize_t write(int fd, const void *buf, size_t count)
 	ssize_t r;
 	int err = 0, inner = 0, inj, type;
 
-	if (!g_active || !any_tracked())
+	if (!g_active || (!any_tracked() && !any_nl()))
 		return NEXT(write, fd, buf, count);
 	lock();
+	if (fake_nl_find(fd)) {
+		unlock();
+		return nl_send(fd, buf, count, NULL, 0, "write");
+	}
 	t = tr_find(fd);
 	if (!t) {
+		char kick[160];
+
 		unlock();
-		return NEXT(write, fd, buf, count);
+		r = NEXT(write, fd, buf, count);
+		err = errno;
+		if (r == (ssize_t)sizeof(uint64_t) && g_sc.datapath) {
+			/* maybe a kick eventfd: the device runs now (fake_datapath.c) */
+			lock();
+			if (fake_dp_kick(fd, kick, sizeof(kick)))
+				fake_log("kick %d = %zd (%s)", fd, r, kick);
+			unlock();
+		}
+		errno = err;
+		return r;
 	}
 	type = fake_write_peek_type(buf, count);
 	tn = type >= 0 ? fake_iotlb_type_name((unsigned)type) : NULL;
+	{
+		char what[128];
+
+		snprintf(what, sizeof(what), "write %d %s", fd, tn ? tn : "?");
+		if (delay_unlocked(FAKE_INJ_WRITE, tn ? tn : "?", (int)t->dev->cfg->index, what) &&
+		    !(t = tr_find(fd))) {
+			unlock();
+			return NEXT(write, fd, buf, count);
+		}
+	}
 	inj = fake_inject_check(FAKE_INJ_WRITE, tn ? tn : "?", (int)t->dev->cfg->index);
 	if (inj) {
 		fake_log("write %d %s = %s", fd, tn ? tn : "?", result(-1, inj, true));
@@ -1029,13 +1201,30 @@ FAKE_EXPORT ssize_t read(int fd, void *buf, size_t count)
 	struct tracked *t;
 	int err, inj;
 
-	if (!g_active || !any_tracked())
+	if (!g_active || (!any_tracked() && !any_nl()))
 		return NEXT(read, fd, buf, count);
 	lock();
+	if (fake_nl_find(fd)) {
+		struct iovec iov = { buf, count };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+		unlock();
+		return nl_recv(fd, &m, 0, "read");
+	}
 	t = tr_find(fd);
 	if (!t) {
 		unlock();
 		return NEXT(read, fd, buf, count);
+	}
+	{
+		char what[64];
+
+		snprintf(what, sizeof(what), "read %d", fd);
+		if (delay_unlocked(FAKE_INJ_READ, NULL, (int)t->dev->cfg->index, what) &&
+		    !(t = tr_find(fd))) {
+			unlock();
+			return NEXT(read, fd, buf, count);
+		}
 	}
 	inj = fake_inject_check(FAKE_INJ_READ, NULL, (int)t->dev->cfg->index);
 	/* vhost-vdpa has no read handler: vfs_read() says EINVAL, or EBADF if
@@ -1061,6 +1250,11 @@ FAKE_EXPORT ssize_t read(int fd, void *buf, size_t count)
 		lock();                                                                      \
 		t = tr_find(fd);                                                             \
 		if (!t) {                                                                    \
+			unlock();                                                            \
+			return realcall;                                                     \
+		}                                                                            \
+		if (delay_unlocked(FAKE_INJ_FSTAT, NULL, (int)t->dev->cfg->index, NULL) &&  \
+		    !(t = tr_find(fd))) {                                                    \
 			unlock();                                                            \
 			return realcall;                                                     \
 		}                                                                            \
@@ -1124,7 +1318,7 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 		    is_devdir_fd(dirfd2)) {                                                  \
 			snprintf(logical_, sizeof(logical_), "/dev/%s", use);                \
 			k = P_NODE;                                                          \
-		} else if (k == P_NODE || k == P_PROCDEV) {                                  \
+		} else if (k == P_NODE || k == P_PROCDEV || k == P_SYS) {                    \
 			snprintf(logical_, sizeof(logical_), "%s", use);                     \
 			lock();                                                              \
 			redirect(rpath_, sizeof(rpath_), use);                               \
@@ -1135,9 +1329,11 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 			return realcall;                                                     \
 		}                                                                            \
 		lock();                                                                      \
+		delay_unlocked(FAKE_INJ_STAT, logical_, -1, NULL);                           \
 		inj = fake_inject_check(FAKE_INJ_STAT, logical_, -1);                        \
 		if (inj) {                                                                   \
-			fake_log("%s %s = %s", verb, logical_, result(-1, inj, true));       \
+			fake_log("%s%s %s = %s", k == P_SYS ? "sysfs " : "", verb, logical_, \
+				 result(-1, inj, true));                                     \
 			unlock();                                                            \
 			errno = inj;                                                         \
 			return -1;                                                           \
@@ -1150,7 +1346,8 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 			fake_log("%s %s = 0 (chr %u:%u)", verb, logical_, d->major,          \
 				 d->cfg->index);                                             \
 		} else {                                                                     \
-			fake_log("%s %s = %s", verb, logical_, result(r, err, false));       \
+			fake_log("%s%s %s = %s", k == P_SYS ? "sysfs " : "", verb, logical_, \
+				 result(r, err, false));                                     \
 		}                                                                            \
 		unlock();                                                                    \
 		errno = err;                                                                 \
@@ -1247,21 +1444,32 @@ static int do_access(int dirfd, const char *path, int mode, int flags, bool at)
 	char rpath[PATH_MAX + 64];
 	enum pathkind k;
 	int r, err, inj;
+	const char *verb;
 
-	if (!g_active || !path || ((k = classify(path)) != P_NODE && k != P_PROCDEV))
+	if (!g_active || !path ||
+	    ((k = classify(path)) != P_NODE && k != P_PROCDEV && k != P_SYS))
 		return at ? NEXT(faccessat, dirfd, path, mode, flags) : NEXT(access, path, mode);
+	verb = k == P_SYS ? "sysfs access" : "access";
 	lock();
+	delay_unlocked(FAKE_INJ_ACCESS, path, -1, NULL);
 	inj = fake_inject_check(FAKE_INJ_ACCESS, path, -1);
 	if (inj) {
-		fake_log("access %s = %s", path, result(-1, inj, true));
+		fake_log("%s %s = %s", verb, path, result(-1, inj, true));
 		unlock();
 		errno = inj;
+		return -1;
+	}
+	if (k == P_NODE && dev_from_path(path) && (mode & (R_OK | W_OK | X_OK)) &&
+	    geteuid() != 0) {
+		fake_log("%s %s = %s", verb, path, result(-1, EACCES, false));
+		unlock();
+		errno = EACCES;
 		return -1;
 	}
 	redirect(rpath, sizeof(rpath), path);
 	r = at ? NEXT(faccessat, AT_FDCWD, rpath, mode, flags) : NEXT(access, rpath, mode);
 	err = errno;
-	fake_log("access %s = %s", path, result(r, err, false));
+	fake_log("%s %s = %s", verb, path, result(r, err, false));
 	unlock();
 	errno = err;
 	return r;
@@ -1283,18 +1491,30 @@ FAKE_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
 static DIR *do_opendir(const char *path)
 {
 	char rpath[PATH_MAX + 64];
+	enum pathkind k;
 	DIR *dir;
 	int err, inj;
 
-	if (!g_active || !path || classify(path) != P_DEVDIR)
+	if (!g_active || !path || ((k = classify(path)) != P_DEVDIR && k != P_SYS))
 		return REAL(opendir) ? REAL(opendir)(path) : NULL;
 	lock();
+	delay_unlocked(FAKE_INJ_OPENDIR, path, -1, NULL);
 	inj = fake_inject_check(FAKE_INJ_OPENDIR, path, -1);
 	if (inj) {
-		fake_log("opendir %s = NULL %s (injected)", path, fake_errname(inj));
+		fake_log("%sopendir %s = NULL %s (injected)", k == P_SYS ? "sysfs " : "", path,
+			 fake_errname(inj));
 		unlock();
 		errno = inj;
 		return NULL;
+	}
+	if (k == P_SYS) {
+		redirect(rpath, sizeof(rpath), path);
+		dir = REAL(opendir)(rpath);
+		err = errno;
+		fake_log("sysfs opendir %s = %s", path, dir ? "ok" : fake_errname(err));
+		unlock();
+		errno = err;
+		return dir;
 	}
 	redirect(rpath, sizeof(rpath), "/dev");
 	dir = REAL(opendir)(rpath);
@@ -1373,6 +1593,127 @@ FAKE_EXPORT int closedir(DIR *dir)
 }
 
 /* ------------------------------------------------------------------------ */
+/* readlink, realpath: sysfs paths resolve inside the private root           */
+
+static ssize_t do_readlink(int dirfd, bool at, const char *path, char *buf, size_t len)
+{
+	char rpath[PATH_MAX + 64];
+	ssize_t r;
+	int err;
+
+	if (!g_active || !path || classify(path) != P_SYS)
+		return at ? NEXT(readlinkat, dirfd, path, buf, len) : NEXT(readlink, path, buf, len);
+	lock();
+	delay_unlocked(FAKE_INJ_STAT, path, -1, NULL);
+	redirect(rpath, sizeof(rpath), path);
+	r = NEXT(readlink, rpath, buf, len);
+	err = errno;
+	if (r >= 0)
+		fake_log("sysfs readlink %s = %.*s", path, (int)r, buf);
+	else
+		fake_log("sysfs readlink %s = %s", path, result(-1, err, false));
+	unlock();
+	errno = err;
+	return r;
+}
+
+FAKE_EXPORT ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	return do_readlink(AT_FDCWD, false, path, buf, len);
+}
+
+FAKE_EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t len)
+{
+	return do_readlink(dirfd, true, path, buf, len);
+}
+
+FAKE_EXPORT ssize_t __readlink_chk(const char *path, char *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		abort(); /* what the fortified glibc does */
+	return do_readlink(AT_FDCWD, false, path, buf, len);
+}
+
+FAKE_EXPORT ssize_t __readlinkat_chk(int dirfd, const char *path, char *buf, size_t len,
+				     size_t buflen)
+{
+	if (len > buflen)
+		abort();
+	return do_readlink(dirfd, true, path, buf, len);
+}
+
+/*
+ * glibc's realpath() resolves with internal calls we cannot see, so the whole function is
+ * replaced for sysfs paths: resolve ROOT/sys/..., then give the answer back as /sys/....
+ */
+static char *do_realpath(const char *path, char *resolved, size_t resolvedlen)
+{
+	char rpath[PATH_MAX + 64], out[PATH_MAX];
+	const char *mapped;
+	size_t n;
+	char *r;
+	int err;
+
+	if (!g_active || !path || classify(path) != P_SYS) {
+		if (resolvedlen != (size_t)-1 && REAL(__realpath_chk))
+			return REAL(__realpath_chk)(path, resolved, resolvedlen);
+		return REAL(realpath) ? REAL(realpath)(path, resolved) : NULL;
+	}
+	lock();
+	delay_unlocked(FAKE_INJ_STAT, path, -1, NULL);
+	redirect(rpath, sizeof(rpath), path);
+	r = REAL(realpath)(rpath, out);
+	err = errno;
+	if (!r) {
+		fake_log("sysfs realpath %s = NULL %s", path, fake_errname(err));
+		unlock();
+		errno = err;
+		return NULL;
+	}
+	n = strlen(g_root_real);
+	mapped = out;
+	if (!strncmp(out, g_root_real, n) && (out[n] == '/' || out[n] == 0))
+		mapped = out[n] ? out + n : "/";
+	fake_log("sysfs realpath %s = %s", path, mapped);
+	unlock();
+	if (resolved) {
+		if (resolvedlen != (size_t)-1 && strlen(mapped) >= resolvedlen) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		strcpy(resolved, mapped);
+		return resolved;
+	}
+	r = strdup(mapped);
+	if (!r)
+		errno = ENOMEM;
+	return r;
+}
+
+FAKE_EXPORT char *realpath(const char *path, char *resolved)
+{
+	return do_realpath(path, resolved, (size_t)-1);
+}
+
+FAKE_EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
+{
+	return do_realpath(path, resolved, resolvedlen);
+}
+
+/* glibc declares the argument nonnull; a NULL still must not crash us. */
+__attribute__((noinline)) static bool is_null(const void *p)
+{
+	return p == NULL;
+}
+
+FAKE_EXPORT char *canonicalize_file_name(const char *path)
+{
+	if (!g_active || is_null(path) || classify(path) != P_SYS)
+		return REAL(canonicalize_file_name) ? REAL(canonicalize_file_name)(path) : NULL;
+	return do_realpath(path, NULL, (size_t)-1);
+}
+
+/* ------------------------------------------------------------------------ */
 /* uname                                                                     */
 
 FAKE_EXPORT int uname(struct utsname *u)
@@ -1382,6 +1723,7 @@ FAKE_EXPORT int uname(struct utsname *u)
 	if (!g_active)
 		return NEXT(uname, u);
 	lock();
+	delay_unlocked(FAKE_INJ_UNAME, NULL, -1, "uname");
 	inj = fake_inject_check(FAKE_INJ_UNAME, NULL, -1);
 	if (inj) {
 		fake_log("uname = %s", result(-1, inj, true));
@@ -1397,6 +1739,340 @@ FAKE_EXPORT int uname(struct utsname *u)
 	}
 	unlock();
 	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The generic netlink socket (the kernel side is fake_netlink.c)             */
+
+/*
+ * socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) gives an eventfd in semaphore mode whose
+ * counter is the number of queued datagrams: a blocking recv waits on it (and a signal
+ * interrupts it with EINTR), O_NONBLOCK/MSG_DONTWAIT give EAGAIN, poll() sees it readable.
+ * Other sockets pass through.
+ */
+FAKE_EXPORT int socket(int domain, int type, int protocol)
+{
+	int base = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK), fd, err;
+
+	if (!g_active || domain != AF_NETLINK || protocol != NETLINK_GENERIC ||
+	    (base != SOCK_RAW && base != SOCK_DGRAM))
+		return NEXT(socket, domain, type, protocol);
+	fd = eventfd(0, EFD_SEMAPHORE | (type & SOCK_CLOEXEC ? EFD_CLOEXEC : 0) |
+				(type & SOCK_NONBLOCK ? EFD_NONBLOCK : 0));
+	err = errno;
+	lock();
+	if (fd >= 0) {
+		fake_nl_open(fd);
+		__atomic_add_fetch(&g_nnl, 1, __ATOMIC_ACQ_REL);
+	}
+	fake_log("netlink socket %s%s%s = %s", base == SOCK_RAW ? "SOCK_RAW" : "SOCK_DGRAM",
+		 type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "",
+		 type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "", result(fd, err, false));
+	unlock();
+	errno = err;
+	return fd;
+}
+
+/* Called with the lock held: true if fd was a fake netlink socket (now closed, *r set). */
+static bool nl_close(int fd, int *r)
+{
+	struct fake_nlsock *s = fake_nl_find(fd);
+	int err;
+
+	if (!s)
+		return false;
+	fake_nl_close(s);
+	__atomic_sub_fetch(&g_nnl, 1, __ATOMIC_ACQ_REL);
+	*r = NEXT(close, fd);
+	err = errno;
+	fake_log("netlink close %d = %s", fd, result(*r, err, false));
+	errno = err;
+	return true;
+}
+
+/* Runs op on the socket with the lock held; ret < 0 is -errno. */
+#define NL_CALL(fd, realcall, verb, op)                                                      \
+	do {                                                                                 \
+		struct fake_nlsock *s_;                                                      \
+		int r_;                                                                      \
+		if (!g_active || !any_nl())                                                  \
+			return realcall;                                                     \
+		lock();                                                                      \
+		s_ = fake_nl_find(fd);                                                       \
+		if (!s_) {                                                                   \
+			unlock();                                                            \
+			return realcall;                                                     \
+		}                                                                            \
+		r_ = (op);                                                                   \
+		fake_log("netlink %s %d = %s", verb, fd, result(r_ < 0 ? -1 : r_, -r_, false)); \
+		unlock();                                                                    \
+		if (r_ < 0) {                                                                \
+			errno = -r_;                                                         \
+			return -1;                                                           \
+		}                                                                            \
+		return r_;                                                                   \
+	} while (0)
+
+FAKE_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	NL_CALL(fd, NEXT(bind, fd, addr, len), "bind",
+		addr ? fake_nl_bind(s_, addr, len) : -EFAULT);
+}
+
+FAKE_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	/* netlink connect() only sets the default destination: the kernel (port 0) */
+	NL_CALL(fd, NEXT(connect, fd, addr, len), "connect",
+		!addr || len < sizeof(struct sockaddr_nl) ? -EINVAL
+		: addr->sa_family != AF_NETLINK	 ? -EINVAL
+		: ((const struct sockaddr_nl *)addr)->nl_pid ? -ECONNREFUSED
+							      : 0);
+}
+
+FAKE_EXPORT int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	NL_CALL(fd, NEXT(getsockname, fd, addr, len), "getsockname",
+		addr && len ? fake_nl_getsockname(s_, addr, (unsigned *)len) : -EFAULT);
+}
+
+FAKE_EXPORT int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+
+	NL_CALL(fd, NEXT(getpeername, fd, addr, len), "getpeername",
+		!addr || !len ? -EFAULT
+			      : (memcpy(addr, &k, *len < sizeof(k) ? *len : sizeof(k)),
+				 *len = sizeof(k), 0));
+}
+
+FAKE_EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	NL_CALL(fd, NEXT(setsockopt, fd, level, name, val, len), "setsockopt",
+		val || !len ? fake_nl_setsockopt(s_, level, name, val, len) : -EFAULT);
+}
+
+FAKE_EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	NL_CALL(fd, NEXT(getsockopt, fd, level, name, val, len), "getsockopt",
+		val && len ? fake_nl_getsockopt(s_, level, name, val, (unsigned *)len) : -EFAULT);
+}
+
+/* A request: sendto/sendmsg/send/write. Called without the lock. */
+static ssize_t nl_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
+		       socklen_t tolen, const char *verb)
+{
+	char detail[512], what[160];
+	struct fake_nlsock *s;
+	const char *cmd;
+	ssize_t r;
+
+	lock();
+	s = fake_nl_find(fd);
+	if (!s) {
+		unlock();
+		errno = EBADF;
+		return -1;
+	}
+	if (to && (tolen < sizeof(struct sockaddr_nl) || to->sa_family != AF_NETLINK)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (to && ((const struct sockaddr_nl *)to)->nl_pid) {
+		r = -ECONNREFUSED; /* only the kernel (port 0) is out there */
+		goto out;
+	}
+	cmd = fake_nl_peek_cmd(s, buf, len);
+	snprintf(what, sizeof(what), "netlink %s %d %s", verb, fd, cmd);
+	if (delay_unlocked(FAKE_INJ_NETLINK, cmd, -1, what) && !(s = fake_nl_find(fd))) {
+		unlock();
+		errno = EBADF;
+		return -1;
+	}
+	r = fake_nl_send(s, buf, len, detail, sizeof(detail));
+	fake_log("netlink %s %d %zu (%s) = %s", verb, fd, len, detail,
+		 result(r < 0 ? -1 : r, (int)-r, false));
+	unlock();
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+out:
+	fake_log("netlink %s %d %zu = %s", verb, fd, len, result(-1, (int)-r, false));
+	unlock();
+	errno = (int)-r;
+	return -1;
+}
+
+FAKE_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(send, fd, buf, len, flags);
+	return nl_send(fd, buf, len, NULL, 0, "send");
+}
+
+FAKE_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+			   const struct sockaddr *to, socklen_t tolen)
+{
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(sendto, fd, buf, len, flags, to, tolen);
+	return nl_send(fd, buf, len, to, tolen, "sendto");
+}
+
+FAKE_EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	uint8_t *buf;
+	size_t len = 0, off = 0;
+	ssize_t r;
+
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(sendmsg, fd, m, flags);
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		len += m->msg_iov[i].iov_len;
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	for (size_t i = 0; i < m->msg_iovlen; i++) {
+		memcpy(buf + off, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+		off += m->msg_iov[i].iov_len;
+	}
+	r = nl_send(fd, buf, len, m->msg_name, m->msg_namelen, "sendmsg");
+	free(buf);
+	return r;
+}
+
+/* Wait until a datagram is queued (consuming its token unless peek). 0 or -1 with errno. */
+static int nl_wait(int fd, int flags, long timeo_ms)
+{
+	uint64_t v;
+
+	for (;;) {
+		if ((flags & (MSG_DONTWAIT | MSG_PEEK)) || timeo_ms > 0) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			int pr = poll(&p, 1, flags & MSG_DONTWAIT ? 0 : timeo_ms > 0 ? (int)timeo_ms : -1);
+
+			if (pr < 0)
+				return -1; /* EINTR */
+			if (pr == 0) {
+				errno = EAGAIN;
+				return -1;
+			}
+		}
+		if (flags & MSG_PEEK)
+			return 0;
+		if (NEXT(read, fd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+			return 0;
+		if (errno != EAGAIN || (flags & MSG_DONTWAIT) || timeo_ms > 0)
+			return -1; /* EINTR, or O_NONBLOCK's EAGAIN */
+	}
+}
+
+/* recvmsg/recvfrom/recv/read. Called without the lock. */
+static ssize_t nl_recv(int fd, struct msghdr *m, int flags, const char *verb)
+{
+	char detail[128];
+	struct fake_nlsock *s;
+	size_t total = 0, copied = 0, full = 0, off = 0;
+	uint8_t *buf;
+	long timeo;
+	int rc;
+
+	lock();
+	s = fake_nl_find(fd);
+	timeo = s ? fake_nl_rcvtimeo(s) : 0;
+	unlock();
+	if (!s) {
+		errno = EBADF;
+		return -1;
+	}
+	if (nl_wait(fd, flags, timeo)) {
+		int err = errno;
+
+		lock();
+		fake_log("netlink %s %d = %s", verb, fd, result(-1, err, false));
+		unlock();
+		errno = err;
+		return -1;
+	}
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		total += m->msg_iov[i].iov_len;
+	buf = malloc(total ? total : 1);
+	lock();
+	s = fake_nl_find(fd);
+	if (!s || !buf) {
+		unlock();
+		free(buf);
+		errno = s ? ENOBUFS : EBADF;
+		return -1;
+	}
+	rc = fake_nl_recv(s, buf, total, total, flags & MSG_PEEK, &copied, &full, detail,
+			  sizeof(detail));
+	if (rc) {
+		/* a token without a datagram cannot happen; say so rather than block */
+		fake_log("netlink %s %d = -1 EAGAIN (queue empty)", verb, fd);
+		unlock();
+		free(buf);
+		errno = EAGAIN;
+		return -1;
+	}
+	fake_log("netlink %s %d %zu = %zu%s (%s)", verb, fd, total, full,
+		 full > total ? " MSG_TRUNC" : "", detail);
+	unlock();
+	for (size_t i = 0; i < m->msg_iovlen && off < copied; i++) {
+		size_t n = m->msg_iov[i].iov_len < copied - off ? m->msg_iov[i].iov_len
+								 : copied - off;
+
+		memcpy(m->msg_iov[i].iov_base, buf + off, n);
+		off += n;
+	}
+	free(buf);
+	m->msg_flags = full > total ? MSG_TRUNC : 0;
+	m->msg_controllen = 0;
+	if (m->msg_name) {
+		struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+		size_t n = m->msg_namelen < sizeof(k) ? m->msg_namelen : sizeof(k);
+
+		memcpy(m->msg_name, &k, n);
+		m->msg_namelen = sizeof(k);
+	}
+	return (ssize_t)((flags & MSG_TRUNC) ? full : copied);
+}
+
+FAKE_EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
+{
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(recvmsg, fd, m, flags);
+	return nl_recv(fd, m, flags, "recvmsg");
+}
+
+FAKE_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+			     socklen_t *fromlen)
+{
+	struct iovec iov = { buf, len };
+	struct msghdr m = { .msg_name = from, .msg_namelen = fromlen ? *fromlen : 0,
+			    .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r;
+
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(recvfrom, fd, buf, len, flags, from, fromlen);
+	if (!from)
+		m.msg_namelen = 0;
+	r = nl_recv(fd, &m, flags, "recvfrom");
+	if (r >= 0 && from && fromlen)
+		*fromlen = m.msg_namelen;
+	return r;
+}
+
+FAKE_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	struct iovec iov = { buf, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (!g_active || !any_nl() || !fake_nl_is(fd))
+		return NEXT(recv, fd, buf, len, flags);
+	return nl_recv(fd, &m, flags, "recv");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1449,6 +2125,8 @@ __attribute__((constructor)) static void fake_init(void)
 {
 	const char *scenario = getenv("FAKE_VDPA_SCENARIO");
 	const char *inject = getenv("FAKE_VDPA_INJECT");
+	const char *delay = getenv("FAKE_VDPA_DELAY");
+	const char *nlfault = getenv("FAKE_VDPA_NL_FAULT");
 	const char *log = getenv("FAKE_VDPA_LOG");
 	char origin[PATH_MAX + 64];
 	size_t n;
@@ -1474,6 +2152,19 @@ __attribute__((constructor)) static void fake_init(void)
 	}
 	if (inject && *inject)
 		fake_inject_add_list(inject, "FAKE_VDPA_INJECT");
+	for (size_t i = 0; i < g_sc.ndelay; i++) {
+		snprintf(origin, sizeof(origin), "scenario %s: delay[%zu]", scenario, i);
+		fake_delay_add(g_sc.delay[i], origin);
+	}
+	if (delay && *delay)
+		fake_delay_add_list(delay, "FAKE_VDPA_DELAY");
+	for (size_t i = 0; i < g_sc.nnl_faults; i++) {
+		snprintf(origin, sizeof(origin), "scenario %s: netlink_faults[%zu]", scenario, i);
+		fake_nl_fault_add(g_sc.nl_faults[i], origin);
+	}
+	if (nlfault && *nlfault)
+		fake_nl_fault_add_list(nlfault, "FAKE_VDPA_NL_FAULT");
+	fake_netlink_init(&g_sc);
 	if (log && *log) {
 		char cwd[PATH_MAX];
 

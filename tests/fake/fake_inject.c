@@ -22,10 +22,16 @@
  * it has no side effect (close is the exception: like Linux, the descriptor
  * is released anyway).  Anything unknown ends the process with a message,
  * so a test can never inject nothing by accident.
+ *
+ * FAKE_VDPA_DELAY / "delay" use the same OP[:TARGET][@N][#DEV] and end in
+ * =MILLISECONDS: the matching call logs "delay ..." first, then sleeps the
+ * whole time (nanosleep resumed after EINTR) and then proceeds normally.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fake.h"
 
@@ -34,48 +40,93 @@ struct spec {
 	char *target; /* NULL = any */
 	unsigned long nth;
 	long dev; /* -1 = any */
-	int err;
+	int err;		 /* errno to inject */
+	unsigned long delay_ms; /* or milliseconds to wait */
 	unsigned long seen;
 	char *text;
 };
 
-static struct spec *specs;
-static size_t nspecs;
+static struct spec *specs, *delays;
+static size_t nspecs, ndelays;
 
 static const struct {
 	const char *name;
 	enum fake_inj_op op;
-	int kind; /* 0 = path target, 1 = ioctl, 2 = iotlb, 3 = none */
+	int kind; /* 0 = path target, 1 = ioctl, 2 = iotlb, 3 = none, 4 = netlink command */
 } ops[] = {
 	{ "open", FAKE_INJ_OPEN, 0 },	{ "opendir", FAKE_INJ_OPENDIR, 0 },
 	{ "stat", FAKE_INJ_STAT, 0 },	{ "access", FAKE_INJ_ACCESS, 0 },
 	{ "ioctl", FAKE_INJ_IOCTL, 1 }, { "write", FAKE_INJ_WRITE, 2 },
 	{ "read", FAKE_INJ_READ, 3 },	{ "fstat", FAKE_INJ_FSTAT, 3 },
 	{ "close", FAKE_INJ_CLOSE, 3 }, { "uname", FAKE_INJ_UNAME, 3 },
+	{ "netlink", FAKE_INJ_NETLINK, 4 },
 };
+
+static const char *const nl_cmds[] = {
+	"CTRL_CMD_GETFAMILY",	 "VDPA_CMD_MGMTDEV_GET",    "VDPA_CMD_DEV_NEW",
+	"VDPA_CMD_DEV_DEL",	 "VDPA_CMD_DEV_GET",	    "VDPA_CMD_DEV_CONFIG_GET",
+	"VDPA_CMD_DEV_VSTATS_GET", "VDPA_CMD_DEV_ATTR_SET",
+};
+
+const char *fake_inj_op_name(enum fake_inj_op op)
+{
+	for (size_t i = 0; i < FAKE_ARRAY_SIZE(ops); i++)
+		if (ops[i].op == op)
+			return ops[i].name;
+	return "?";
+}
+
+static bool g_parsing_delay;
 
 static _Noreturn void bad(const char *origin, const char *spec, const char *why)
 {
+	if (g_parsing_delay)
+		fake_die("%s: bad delay spec '%s': %s (syntax OP[:TARGET][@N][#DEV]=MILLISECONDS, "
+			 "see tests/fake/README.md)",
+			 origin, spec, why);
 	fake_die("%s: bad injection spec '%s': %s (syntax OP[:TARGET][@N][#DEV]=ERRNO, "
 		 "see tests/fake/README.md)",
 		 origin, spec, why);
 }
 
+static void add_spec(const char *text, const char *origin, bool delay);
+
 void fake_inject_add(const char *text, const char *origin)
+{
+	add_spec(text, origin, false);
+}
+
+void fake_delay_add(const char *text, const char *origin)
+{
+	add_spec(text, origin, true);
+}
+
+static void add_spec(const char *text, const char *origin, bool delay)
 {
 	char *s = strdup(text), *eq, *p, *target = NULL;
 	struct spec sp = { .dev = -1 };
 	size_t i, oplen;
 
+	g_parsing_delay = delay;
 	if (!s)
 		fake_die("out of memory");
 	eq = strrchr(s, '=');
 	if (!eq)
-		bad(origin, text, "missing '=ERRNO'");
+		bad(origin, text, delay ? "missing '=MILLISECONDS'" : "missing '=ERRNO'");
 	*eq = 0;
-	sp.err = fake_errno_lookup(eq + 1);
-	if (sp.err <= 0)
-		bad(origin, text, "unknown errno name (use names like EIO, not numbers)");
+	if (delay) {
+		char *end;
+
+		if (eq[1] < '0' || eq[1] > '9')
+			bad(origin, text, "=MILLISECONDS needs a number");
+		sp.delay_ms = strtoul(eq + 1, &end, 10);
+		if (*end || sp.delay_ms == 0 || sp.delay_ms > 3600000)
+			bad(origin, text, "milliseconds must be 1..3600000");
+	} else {
+		sp.err = fake_errno_lookup(eq + 1);
+		if (sp.err <= 0)
+			bad(origin, text, "unknown errno name (use names like EIO, not numbers)");
+	}
 
 	oplen = strcspn(s, ":@#");
 	for (i = 0; i < FAKE_ARRAY_SIZE(ops); i++)
@@ -83,7 +134,7 @@ void fake_inject_add(const char *text, const char *origin)
 			break;
 	if (i == FAKE_ARRAY_SIZE(ops))
 		bad(origin, text, "unknown operation (open, opendir, stat, access, ioctl, write, "
-				  "read, fstat, close, uname)");
+				  "read, fstat, close, uname, netlink)");
 	sp.op = ops[i].op;
 	p = s + oplen;
 	if (*p == ':') {
@@ -133,6 +184,19 @@ void fake_inject_add(const char *text, const char *origin)
 				    "IOTLB_BATCH_BEGIN, IOTLB_BATCH_END, IOTLB_MISS, "
 				    "IOTLB_ACCESS_FAIL)");
 			break;
+		case 4: {
+			size_t k;
+
+			for (k = 0; k < FAKE_ARRAY_SIZE(nl_cmds); k++)
+				if (!strcmp(target, nl_cmds[k]))
+					break;
+			if (k == FAKE_ARRAY_SIZE(nl_cmds))
+				bad(origin, text,
+				    "unknown netlink command (CTRL_CMD_GETFAMILY, "
+				    "VDPA_CMD_MGMTDEV_GET, VDPA_CMD_DEV_GET, VDPA_CMD_DEV_CONFIG_GET, "
+				    "...)");
+			break;
+		}
 		default:
 			bad(origin, text, "this operation takes no target");
 		}
@@ -140,18 +204,27 @@ void fake_inject_add(const char *text, const char *origin)
 		if (!sp.target)
 			fake_die("out of memory");
 	}
-	if (sp.dev >= 0 && ops[i].kind == 0)
+	if (sp.dev >= 0 && (ops[i].kind == 0 || ops[i].kind == 4))
 		bad(origin, text, "#DEV is for fd operations; name the path instead");
 
 	sp.text = strdup(text);
-	specs = realloc(specs, (nspecs + 1) * sizeof(*specs));
-	if (!specs || !sp.text)
+	if (!sp.text)
 		fake_die("out of memory");
-	specs[nspecs++] = sp;
+	if (delay) {
+		delays = realloc(delays, (ndelays + 1) * sizeof(*delays));
+		if (!delays)
+			fake_die("out of memory");
+		delays[ndelays++] = sp;
+	} else {
+		specs = realloc(specs, (nspecs + 1) * sizeof(*specs));
+		if (!specs)
+			fake_die("out of memory");
+		specs[nspecs++] = sp;
+	}
 	free(s);
 }
 
-void fake_inject_add_list(const char *list, const char *origin)
+static void add_list(const char *list, const char *origin, bool delay)
 {
 	char *copy = strdup(list), *save = NULL;
 
@@ -161,17 +234,28 @@ void fake_inject_add_list(const char *list, const char *origin)
 		while (*tok == ' ')
 			tok++;
 		if (*tok)
-			fake_inject_add(tok, origin);
+			add_spec(tok, origin, delay);
 	}
 	free(copy);
 }
 
-int fake_inject_check(enum fake_inj_op op, const char *target, int dev)
+void fake_inject_add_list(const char *list, const char *origin)
 {
-	int err = 0;
+	add_list(list, origin, false);
+}
 
-	for (size_t i = 0; i < nspecs; i++) {
-		struct spec *sp = &specs[i];
+void fake_delay_add_list(const char *list, const char *origin)
+{
+	add_list(list, origin, true);
+}
+
+/* The first spec that fires (each spec counts its own matches); its index or -1. */
+static long match(struct spec *v, size_t n, enum fake_inj_op op, const char *target, int dev)
+{
+	long hit = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct spec *sp = &v[i];
 
 		if (sp->op != op)
 			continue;
@@ -180,8 +264,33 @@ int fake_inject_check(enum fake_inj_op op, const char *target, int dev)
 		if (sp->dev >= 0 && sp->dev != dev)
 			continue;
 		sp->seen++;
-		if (!err && (sp->nth == 0 || sp->seen == sp->nth))
-			err = sp->err;
+		if (hit < 0 && (sp->nth == 0 || sp->seen == sp->nth))
+			hit = (long)i;
 	}
-	return err;
+	return hit;
+}
+
+int fake_inject_check(enum fake_inj_op op, const char *target, int dev)
+{
+	long i = match(specs, nspecs, op, target, dev);
+
+	return i < 0 ? 0 : specs[i].err;
+}
+
+unsigned long fake_delay_check(enum fake_inj_op op, const char *target, int dev)
+{
+	long i = match(delays, ndelays, op, target, dev);
+
+	return i < 0 ? 0 : delays[i].delay_ms;
+}
+
+void fake_delay_sleep(const char *what, unsigned long ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L }, rem;
+	int saved = errno;
+
+	fake_log("delay %s %lums", what, ms);
+	while (nanosleep(&ts, &rem) == -1 && errno == EINTR)
+		ts = rem; /* a signal does not shorten the delay: the call proceeds after it */
+	errno = saved;
 }

@@ -262,6 +262,81 @@ unsigned long fake_parse_kver(const char *s, bool *ok)
 	return FAKE_KV(part[0], part[1], part[2]);
 }
 
+/* A string, JSON null (-> NULL), or absent (-> dflt, NULL allowed). */
+static char *get_str_or_null(const struct ctx *c, json_object *obj, const char *key,
+			     const char *dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return dflt ? strdup(dflt) : NULL;
+	if (!v)
+		return NULL;
+	return get_str(c, obj, key, NULL);
+}
+
+static char *xstrdup_(const char *s)
+{
+	char *r = strdup(s);
+
+	if (!r)
+		fake_die("out of memory");
+	return r;
+}
+
+static char *xasprintf_(const char *fmt, ...) FAKE_PRINTF(1, 2);
+static char *xasprintf_(const char *fmt, ...)
+{
+	va_list ap;
+	char *r;
+
+	va_start(ap, fmt);
+	if (vasprintf(&r, fmt, ap) < 0)
+		fake_die("out of memory");
+	va_end(ap);
+	return r;
+}
+
+/*
+ * The sysfs parent when the scenario does not say (facts 7): a "pci/BDF" or "auxiliary/NAME"
+ * management device is the parent device, with the parent driver bound to it; VDUSE devices
+ * sit under their VDUSE class device; vdpa_sim devices (and anything else) have none.
+ */
+static void derive_parent(struct fake_dev_cfg *d)
+{
+	const char *m = d->mgmtdev;
+
+	if (m && (!strncmp(m, "pci/", 4) || !strncmp(m, "auxiliary/", 10))) {
+		const char *slash = strchr(m, '/');
+
+		d->parent.bus = xasprintf_("%.*s", (int)(slash - m), m);
+		d->parent.bus_id = xstrdup_(slash + 1);
+		d->parent.driver = xstrdup_(d->parent_driver);
+	} else if (m && !strcmp(m, "vduse")) {
+		d->parent.bus = xstrdup_("vduse");
+		d->parent.bus_id = xstrdup_(d->name);
+	}
+}
+
+/* Where the parent lives: PCI functions under their root bus, auxiliary devices under
+ * /sys/devices/auxiliary (a simplification), VDUSE under /sys/devices/virtual/vduse. */
+static void default_parent_path(struct fake_dev_cfg *d)
+{
+	const char *id = d->parent.bus_id;
+
+	if (!strcmp(d->parent.bus, "pci")) {
+		unsigned dom = 0, bus = 0;
+
+		if (sscanf(id, "%x:%x:", &dom, &bus) != 2)
+			dom = bus = 0;
+		d->parent.path = xasprintf_("/sys/devices/pci%04x:%02x/%s", dom, bus, id);
+	} else if (!strcmp(d->parent.bus, "vduse")) {
+		d->parent.path = xasprintf_("/sys/devices/virtual/vduse/%s", id);
+	} else {
+		d->parent.path = xasprintf_("/sys/devices/%s/%s", d->parent.bus, id);
+	}
+}
+
 static void load_device(const struct fake_scenario *sc, struct ctx *c, json_object *o,
 			struct fake_dev_cfg *d)
 {
@@ -270,8 +345,10 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 		"config", "config_size", "config_pad", "vq_num_max", "nvqs", "ngroups", "nas",
 		"vq_groups", "vq_desc_groups", "vq_sizes", "iova_range", "dma", "va_mode", "ops",
 		"parent_backend_features", "backend_features_override", "features_required",
-		"reset_drops_maps", "reset_identity_fallback", "busy", NULL
+		"reset_drops_maps", "reset_identity_fallback", "busy", "bound_driver", "parent",
+		"driver_override", "vendor_id", "vq_num_min", NULL
 	};
+	static const char *const parent_keys[] = { "bus", "bus_id", "driver", "path", NULL };
 	static const char *const range_keys[] = { "first", "last", NULL };
 	json_object *v;
 	size_t given;
@@ -281,10 +358,53 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 
 	(void)sc;
 	check_keys(c, o, keys);
-	d->index = (unsigned)get_int(c, o, "index", true, 0, 0, (1u << 20) - 1);
 	d->name = get_str(c, o, "name", NULL);
-	d->mgmtdev = get_str(c, o, "mgmtdev", NULL);
+	if (strchr(d->name, '/') || !strcmp(d->name, ".") || !strcmp(d->name, ".."))
+		bad(c, "name", "'%s' is not a device name", d->name);
+	d->bound_driver = get_str_or_null(c, o, "bound_driver", "vhost_vdpa");
+	if (d->bound_driver && strcmp(d->bound_driver, "vhost_vdpa") &&
+	    strcmp(d->bound_driver, "virtio_vdpa"))
+		bad(c, "bound_driver", "'%s' is not vhost_vdpa, virtio_vdpa or null",
+		    d->bound_driver);
+	d->has_index = json_object_object_get_ex(o, "index", NULL);
+	if (d->bound_driver && !strcmp(d->bound_driver, "vhost_vdpa")) {
+		d->index = (unsigned)get_int(c, o, "index", true, 0, 0, (1u << 20) - 1);
+		d->has_index = true;
+	} else if (d->has_index) {
+		bad(c, "index", "only a device bound to vhost_vdpa has a vhost-vdpa-N node");
+	}
+	d->mgmtdev = get_str_or_null(c, o, "mgmtdev", NULL);
+	if (!json_object_object_get_ex(o, "mgmtdev", NULL))
+		bad(c, "mgmtdev", "missing required field (null: a device without management "
+				  "device)");
 	d->parent_driver = get_str(c, o, "parent_driver", NULL);
+	d->driver_override = get_str_or_null(c, o, "driver_override", NULL);
+	d->vendor_id = (uint32_t)get_int(c, o, "vendor_id", false, 0, 0, UINT32_MAX);
+	d->vq_num_min = (uint16_t)get_int(c, o, "vq_num_min", false, 1, 0, 0xffff);
+	if (json_object_object_get_ex(o, "parent", &v)) {
+		if (v && !json_object_is_type(v, json_type_object))
+			bad(c, "parent", "must be an object or null");
+		if (v) {
+			struct ctx pc = *c;
+
+			snprintf(pc.where, sizeof(pc.where), "%.80s.parent", c->where);
+			check_keys(&pc, v, parent_keys);
+			d->parent.bus = get_str(&pc, v, "bus", NULL);
+			d->parent.bus_id = get_str(&pc, v, "bus_id", NULL);
+			d->parent.driver = get_str_or_null(&pc, v, "driver", NULL);
+			d->parent.path = get_str_or_null(&pc, v, "path", NULL);
+			if (strchr(d->parent.bus_id, '/'))
+				bad(&pc, "bus_id", "'%s' must not contain '/'", d->parent.bus_id);
+			if (d->parent.path && (strncmp(d->parent.path, "/sys/devices/", 13) ||
+					       strstr(d->parent.path, "/.")))
+				bad(&pc, "path", "'%s' must be a directory under /sys/devices/",
+				    d->parent.path);
+		}
+	} else {
+		derive_parent(d);
+	}
+	if (d->parent.bus && !d->parent.path)
+		default_parent_path(d);
 	d->device_id = (uint32_t)get_int(c, o, "device_id", true, 0, 0, UINT32_MAX);
 	d->device_features = get_hex(c, o, "device_features", true, 0, NULL);
 
@@ -412,11 +532,248 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* An optional array of strings ("inject", "delay", "netlink_faults"). */
+static char **get_str_array(const struct ctx *c, json_object *obj, const char *key, size_t *n)
+{
+	json_object *v = get(c, obj, key, json_type_array, false);
+	char **r;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	*n = json_object_array_length(v);
+	r = calloc(*n ? *n : 1, sizeof(char *));
+	if (!r)
+		fake_die("out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string))
+			bad(c, key, "entry %zu is not a string", i);
+		r[i] = xstrdup_(json_object_get_string(e));
+	}
+	return r;
+}
+
+static int class_id(const char *name)
+{
+	if (!strcmp(name, "net"))
+		return 1;
+	if (!strcmp(name, "block"))
+		return 2;
+	return -1;
+}
+
+static void mgmt_set_handle(struct fake_mgmt_cfg *m, const char *handle)
+{
+	const char *slash = strchr(handle, '/');
+
+	m->handle = xstrdup_(handle);
+	m->bus = slash ? xasprintf_("%.*s", (int)(slash - handle), handle) : NULL;
+	m->dev = xstrdup_(slash ? slash + 1 : handle);
+}
+
+const struct fake_mgmt_cfg *fake_mgmt_of(const struct fake_scenario *sc,
+					 const struct fake_dev_cfg *d)
+{
+	for (size_t i = 0; d->mgmtdev && i < sc->nmgmt; i++)
+		if (!strcmp(sc->mgmt[i].handle, d->mgmtdev))
+			return &sc->mgmt[i];
+	return NULL;
+}
+
+/*
+ * "mgmtdevs": the management devices in registration order (the order of netlink dumps).
+ * Without it, one per distinct device mgmtdev, in device order, offering the classes, the
+ * largest vq count and the union of the features of its devices.
+ */
+static void load_mgmtdevs(const struct ctx *c, json_object *root, struct fake_scenario *sc)
+{
+	static const char *const keys[] = { "name", "classes", "max_vqs", "supported_features",
+					    NULL };
+	json_object *v = get(c, root, "mgmtdevs", json_type_array, false);
+
+	if (v) {
+		sc->nmgmt = json_object_array_length(v);
+		sc->mgmt = calloc(sc->nmgmt ? sc->nmgmt : 1, sizeof(*sc->mgmt));
+		if (!sc->mgmt)
+			fake_die("out of memory");
+		for (size_t i = 0; i < sc->nmgmt; i++) {
+			json_object *o = json_object_array_get_idx(v, i), *cl;
+			struct fake_mgmt_cfg *m = &sc->mgmt[i];
+			struct ctx mc = *c;
+			char *name;
+
+			snprintf(mc.where, sizeof(mc.where), "mgmtdevs[%zu]", i);
+			if (!json_object_is_type(o, json_type_object))
+				fake_die("scenario %s: %s: must be an object", c->file, mc.where);
+			check_keys(&mc, o, keys);
+			name = get_str(&mc, o, "name", NULL);
+			mgmt_set_handle(m, name);
+			free(name);
+			if (!m->dev[0] || (m->bus && !m->bus[0]) || strchr(m->dev, '/'))
+				bad(&mc, "name", "'%s' is not DEV or BUS/DEV", m->handle);
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(sc->mgmt[j].handle, m->handle))
+					bad(&mc, "name", "'%s' is listed twice", m->handle);
+			cl = get(&mc, o, "classes", json_type_array, true);
+			for (size_t k = 0; k < json_object_array_length(cl); k++) {
+				json_object *e = json_object_array_get_idx(cl, k);
+				int id = -1;
+
+				if (json_object_is_type(e, json_type_string))
+					id = class_id(json_object_get_string(e));
+				else if (json_object_is_type(e, json_type_int))
+					id = json_object_get_int(e);
+				if (id < 0 || id > 63)
+					bad(&mc, "classes",
+					    "entry %zu: want \"net\", \"block\" or a virtio id 0..63",
+					    k);
+				m->classes |= 1ULL << id;
+			}
+			m->max_vqs = (uint32_t)get_int(&mc, o, "max_vqs", true, 0, 0, UINT32_MAX);
+			m->features = get_hex(&mc, o, "supported_features", true, 0, NULL);
+		}
+		for (size_t i = 0; i < sc->ndevs; i++)
+			if (sc->devs[i].mgmtdev && !fake_mgmt_of(sc, &sc->devs[i])) {
+				struct ctx dc = *c;
+
+				snprintf(dc.where, sizeof(dc.where), "devices[%zu]", i);
+				bad(&dc, "mgmtdev", "'%s' is not in mgmtdevs", sc->devs[i].mgmtdev);
+			}
+		return;
+	}
+	sc->mgmt = calloc(sc->ndevs ? sc->ndevs : 1, sizeof(*sc->mgmt));
+	if (!sc->mgmt)
+		fake_die("out of memory");
+	for (size_t i = 0; i < sc->ndevs; i++) {
+		const struct fake_dev_cfg *d = &sc->devs[i];
+		struct fake_mgmt_cfg *m = (struct fake_mgmt_cfg *)fake_mgmt_of(sc, d);
+
+		if (!d->mgmtdev)
+			continue;
+		if (!m) {
+			m = &sc->mgmt[sc->nmgmt++];
+			mgmt_set_handle(m, d->mgmtdev);
+		}
+		if (d->device_id < 64)
+			m->classes |= 1ULL << d->device_id;
+		if (d->nvqs > m->max_vqs)
+			m->max_vqs = d->nvqs;
+		m->features |= d->device_features;
+	}
+}
+
+static void add_param(struct fake_scenario *sc, const char *module, const char *name,
+		      const char *value)
+{
+	struct fake_modparam *p = NULL;
+
+	for (size_t i = 0; i < sc->nparams; i++)
+		if (!strcmp(sc->params[i].module, module) && !strcmp(sc->params[i].name, name))
+			p = &sc->params[i];
+	if (!p) {
+		sc->params = realloc(sc->params, (sc->nparams + 1) * sizeof(*sc->params));
+		if (!sc->params)
+			fake_die("out of memory");
+		p = &sc->params[sc->nparams++];
+		p->module = xstrdup_(module);
+		p->name = xstrdup_(name);
+	} else {
+		free(p->value);
+	}
+	p->value = value ? xstrdup_(value) : NULL;
+}
+
+/*
+ * /sys/module entries of the modules this host has (measured on the 6.1/6.12 VMs; the vDPA
+ * drivers were built in there, which still gives /sys/module/NAME with parameters/ and the
+ * MODULE_VERSION file). "module_parameters" adds or overrides: {"vdpa_sim/use_va": "N"};
+ * null removes one.
+ */
+static void load_params(const struct ctx *c, json_object *root, struct fake_scenario *sc)
+{
+	bool sim = false, sim_net = false, sim_blk = false, vp = false, vduse = false, va = false;
+	json_object *v;
+	char buf[32];
+
+	for (size_t i = 0; i < sc->nmgmt; i++) {
+		const char *h = sc->mgmt[i].handle;
+
+		sim_net |= !strcmp(h, "vdpasim_net");
+		sim_blk |= !strcmp(h, "vdpasim_blk");
+		vduse |= !strcmp(h, "vduse");
+	}
+	for (size_t i = 0; i < sc->ndevs; i++) {
+		const struct fake_dev_cfg *d = &sc->devs[i];
+
+		if (d->mgmtdev && !strncmp(d->mgmtdev, "vdpasim_", 8))
+			va |= d->va_mode;
+		vp |= d->parent.driver && !strcmp(d->parent.driver, "vp-vdpa");
+	}
+	sim = sim_net || sim_blk;
+	if (sc->module) {
+		snprintf(buf, sizeof(buf), "%u", sc->max_iotlb_entries);
+		add_param(sc, "vhost_vdpa", "max_iotlb_entries", buf);
+		add_param(sc, "vhost_vdpa", "version", "0.0.1");
+	}
+	if (sim) {
+		add_param(sc, "vdpa_sim", "batch_mapping", "1");
+		add_param(sc, "vdpa_sim", "max_iotlb_entries", "2048");
+		if (sc->kver >= FAKE_KV(6, 4, 0)) /* use_va: 6.4 */
+			add_param(sc, "vdpa_sim", "use_va", va ? "Y" : "N");
+		add_param(sc, "vdpa_sim", "version", "0.1");
+	}
+	if (sim_net)
+		add_param(sc, "vdpa_sim_net", "version", "0.1");
+	if (sim_blk) {
+		if (sc->kver >= FAKE_KV(6, 5, 0)) /* shared_backend: in 6.12, not in 6.1 */
+			add_param(sc, "vdpa_sim_blk", "shared_backend", "N");
+		add_param(sc, "vdpa_sim_blk", "version", "0.1");
+	}
+	if (vp)
+		add_param(sc, "vp_vdpa", "version", "1");
+	if (vduse)
+		add_param(sc, "vduse", "max_iotlb_entries", "2048");
+
+	v = get(c, root, "module_parameters", json_type_object, false);
+	if (v) {
+		json_object_object_foreach(v, key, val)
+		{
+			const char *slash = strchr(key, '/');
+			char mod[128];
+
+			if (!slash || slash == key || !slash[1] || strchr(slash + 1, '/') ||
+			    (size_t)(slash - key) >= sizeof(mod))
+				bad(c, "module_parameters", "key '%s' is not MODULE/PARAM", key);
+			if (val && !json_object_is_type(val, json_type_string))
+				bad(c, "module_parameters", "'%s' must be a string or null", key);
+			snprintf(mod, sizeof(mod), "%.*s", (int)(slash - key), key);
+			add_param(sc, mod, slash + 1, val ? json_object_get_string(val) : NULL);
+		}
+	}
+}
+
 void fake_scenario_load(const char *path, struct fake_scenario *sc)
 {
-	static const char *const keys[] = { "kernel", "machine", "vhost_vdpa_major",
-					    "vhost_vdpa_module", "max_iotlb_entries", "devices",
-					    "inject", NULL };
+	static const char *const keys[] = { "kernel",
+					    "machine",
+					    "vhost_vdpa_major",
+					    "vhost_vdpa_module",
+					    "max_iotlb_entries",
+					    "devices",
+					    "inject",
+					    "delay",
+					    "vdpa_bus",
+					    "vdpa_netlink",
+					    "netlink_family_id",
+					    "netlink_u64_pad",
+					    "vduse_major",
+					    "mgmtdevs",
+					    "module_parameters",
+					    "netlink_faults",
+					    "datapath",
+					    NULL };
 	struct ctx c = { .file = path, .where = "" };
 	enum json_tokener_error jerr = json_tokener_success;
 	json_tokener *tok;
@@ -469,27 +826,40 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc)
 		if (!json_object_is_type(o, json_type_object))
 			fake_die("scenario %s: %s: must be an object", path, dc.where);
 		load_device(sc, &dc, o, &sc->devs[i]);
-		for (size_t j = 0; j < i; j++)
-			if (sc->devs[j].index == sc->devs[i].index)
+		for (size_t j = 0; j < i; j++) {
+			if (sc->devs[i].has_index && sc->devs[j].has_index &&
+			    sc->devs[j].index == sc->devs[i].index)
 				bad(&dc, "index", "%u is used by devices[%zu] too",
 				    sc->devs[i].index, j);
-	}
-
-	v = get(&c, root, "inject", json_type_array, false);
-	if (v) {
-		sc->ninject = json_object_array_length(v);
-		sc->inject = calloc(sc->ninject ? sc->ninject : 1, sizeof(char *));
-		if (!sc->inject)
-			fake_die("out of memory");
-		for (size_t i = 0; i < sc->ninject; i++) {
-			json_object *e = json_object_array_get_idx(v, i);
-
-			if (!json_object_is_type(e, json_type_string))
-				bad(&c, "inject", "entry %zu is not a string", i);
-			sc->inject[i] = strdup(json_object_get_string(e));
-			if (!sc->inject[i])
-				fake_die("out of memory");
+			if (!strcmp(sc->devs[j].name, sc->devs[i].name))
+				bad(&dc, "name", "'%s' is used by devices[%zu] too",
+				    sc->devs[i].name, j);
 		}
+		if (sc->devs[i].has_index && !sc->module)
+			bad(&dc, "bound_driver",
+			    "vhost_vdpa, but the scenario has no vhost-vdpa module");
 	}
+
+	sc->inject = get_str_array(&c, root, "inject", &sc->ninject);
+	sc->delay = get_str_array(&c, root, "delay", &sc->ndelay);
+	sc->nl_faults = get_str_array(&c, root, "netlink_faults", &sc->nnl_faults);
+
+	sc->vdpa_bus = get_bool(&c, root, "vdpa_bus", false, true);
+	sc->vdpa_netlink = get_bool(&c, root, "vdpa_netlink", false, sc->vdpa_bus);
+	if (sc->vdpa_netlink && !sc->vdpa_bus)
+		bad(&c, "vdpa_netlink", "the family comes with the vdpa bus (vdpa_bus is false)");
+	if (!sc->vdpa_bus && sc->ndevs)
+		bad(&c, "vdpa_bus", "false, but there are devices");
+	/* measured: 19 (0x13) on the 6.1 and 6.12 test kernels */
+	sc->family_id = (uint16_t)get_int(&c, root, "netlink_family_id", false, 19, 0x11, 0xffff);
+	/* x86-64, arm64, ppc64, s390 have efficient unaligned access: no pad attributes */
+	sc->u64_pad = get_bool(&c, root, "netlink_u64_pad", false,
+			       strcmp(sc->machine, "x86_64") && strcmp(sc->machine, "aarch64") &&
+				       strcmp(sc->machine, "ppc64le") &&
+				       strcmp(sc->machine, "s390x") && strcmp(sc->machine, "i686"));
+	sc->vduse_major = (unsigned)get_int(&c, root, "vduse_major", false, 254, 1, 4095);
+	sc->datapath = get_bool(&c, root, "datapath", false, false);
+	load_mgmtdevs(&c, root, sc);
+	load_params(&c, root, sc);
 	json_object_put(root);
 }

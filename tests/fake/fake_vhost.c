@@ -273,6 +273,7 @@ void fake_devs_init(const struct fake_scenario *sc)
 		d->kver = sc->kver;
 		d->major = sc->major;
 		d->max_iotlb_entries = sc->max_iotlb_entries;
+		d->datapath = sc->datapath;
 		d->config = xcalloc(c->config_size, 1);
 		memcpy(d->config, c->config, c->config_size);
 		d->group_asid = xcalloc(c->ngroups, sizeof(*d->group_asid));
@@ -294,7 +295,7 @@ void fake_devs_init(const struct fake_scenario *sc)
 struct fake_dev *fake_dev_by_index(unsigned index)
 {
 	for (size_t i = 0; i < ndevs; i++)
-		if (devs[i].cfg->index == index)
+		if (devs[i].cfg->has_index && devs[i].cfg->index == index)
 			return &devs[i];
 	return NULL;
 }
@@ -330,6 +331,7 @@ static void dev_reset(struct fake_dev *d, bool clean)
 	for (uint32_t q = 0; q < c->nvqs; q++) {
 		d->vqs[q].ready = false;
 		d->vqs[q].base = 0;
+		d->vqs[q].last_used = 0;
 	}
 	/* mlx5 and vdpa_sim rebind every group to AS 0 */
 	memset(d->group_asid, 0, c->ngroups * sizeof(*d->group_asid));
@@ -363,10 +365,20 @@ int fake_dev_open(struct fake_dev *d, int flags)
 
 void fake_dev_release(struct fake_dev *d)
 {
+	size_t maps = 0, left = 0;
+
+	for (uint32_t a = 0; a < d->cfg->nas; a++)
+		maps += d->as[a].n;
 	/* reset (CLEAN_MAP unless PERSIST acked), then every vhost-vdpa map
 	 * goes and .reset_map restores the vendor translation (facts 1.1). */
 	dev_reset(d, clean_map(d));
 	fake_vhost_teardown(d);
+	for (uint32_t a = 0; a < d->cfg->nas; a++)
+		left += d->as[a].n;
+	/* what the release did to the IOTLB, for tests of every exit path */
+	fake_log("release /dev/vhost-vdpa-%u: %zu vhost IOTLB entries torn down, %zu left, "
+		 "%llu pages pinned",
+		 d->cfg->index, maps, left, (unsigned long long)fake_pinned_pages);
 	if (d->cfg->dma == FAKE_DMA_PLATFORM)
 		for (uint32_t a = 0; a < d->cfg->nas; a++)
 			fake_parent_initial(d, a); /* the IOMMU domain is freed */
@@ -631,6 +643,7 @@ static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *d
 		if (driver_ok_not_suspended(d))
 			return -EINVAL;
 		vq->base = s.num;
+		vq->last_used = (uint16_t)s.num; /* vdpa_sim: used index starts there too */
 		return 0;
 	case VHOST_SET_VRING_KICK:
 		return vring_file(d, arg, &vq->kick, detail, dlen);

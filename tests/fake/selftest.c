@@ -16,6 +16,10 @@
  * tests can see the parent's translation, which vdpactl itself cannot.
  */
 #include <dirent.h>
+#include <limits.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <poll.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,16 +34,22 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fake_uapi.h"
 #include "fake_vdpa.h"
 
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PAGE 4096UL
 
@@ -1111,6 +1121,755 @@ static void case_sweep(void)
 }
 
 /* ======================================================================== */
+/* sysfs                                                                     */
+
+static bool read_text(const char *path, char *out, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	out[0] = 0;
+	if (fd < 0)
+		return false;
+	n = read(fd, out, len - 1);
+	close(fd);
+	if (n < 0)
+		return false;
+	out[n] = 0;
+	return true;
+}
+
+static void T_TEXT(const char *path, const char *want)
+{
+	char got[512];
+	bool ok = read_text(path, got, sizeof(got));
+
+	T(ok && !strcmp(got, want), "%s reads \"%.*s\" (got %s\"%.*s\")", path,
+	  (int)strcspn(want, "\n"), want, ok ? "" : "an error, ", (int)strcspn(got, "\n"), got);
+}
+
+static void T_LINK(const char *path, const char *want)
+{
+	char got[512];
+	ssize_t n = readlink(path, got, sizeof(got) - 1);
+
+	got[n > 0 ? n : 0] = 0;
+	T(n > 0 && !strcmp(got, want), "readlink %s is %s (got %s)", path, want,
+	  n > 0 ? got : en(errno));
+}
+
+static void T_REAL(const char *path, const char *want)
+{
+	char got[PATH_MAX];
+	char *r = realpath(path, got);
+
+	T(r && !strcmp(got, want), "realpath %s is %s (got %s)", path, want, r ? got : en(errno));
+}
+
+/* sorted entries of a directory, space separated */
+static const char *listing(const char *path)
+{
+	static char out[4096];
+	char names[64][64];
+	int n = 0;
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	out[0] = 0;
+	while (d && (e = readdir(d)) && n < 64)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			snprintf(names[n++], sizeof(names[0]), "%.63s", e->d_name);
+	if (d)
+		closedir(d);
+	else
+		return "(opendir failed)";
+	qsort(names, (size_t)n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
+	for (int i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? " " : "",
+			 names[i]);
+	return out;
+}
+
+static void case_sysfs61(void)
+{
+	struct stat st;
+	char *c;
+
+	T(!strcmp(listing("/sys/bus/vdpa/devices"), "blk0 net0 vpblk0 vpnet0"),
+	  "/sys/bus/vdpa/devices lists blk0 net0 vpblk0 vpnet0 (got %s)",
+	  listing("/sys/bus/vdpa/devices"));
+	T(!strcmp(listing("/sys/bus/vdpa"), "devices drivers drivers_autoprobe drivers_probe uevent"),
+	  "/sys/bus/vdpa has the bus files (got %s)", listing("/sys/bus/vdpa"));
+	T(!strcmp(listing("/sys/bus/vdpa/drivers/vhost_vdpa"),
+		  "bind blk0 net0 uevent unbind vpblk0 vpnet0"),
+	  "the vhost_vdpa driver links its devices (got %s)",
+	  listing("/sys/bus/vdpa/drivers/vhost_vdpa"));
+	T_LINK("/sys/bus/vdpa/devices/net0", "../../../devices/net0");
+	T_LINK("/sys/bus/vdpa/devices/vpnet0", "../../../devices/pci0000:00/0000:00:01.0/vpnet0");
+	T_LINK("/sys/bus/vdpa/drivers/vhost_vdpa/vpblk0",
+	       "../../../../devices/pci0000:00/0000:00:02.0/vpblk0");
+	T_REAL("/sys/bus/vdpa/devices/net0", "/sys/devices/net0");
+	T_REAL("/sys/bus/vdpa/devices/vpnet0", "/sys/devices/pci0000:00/0000:00:01.0/vpnet0");
+	T_REAL("/sys/bus/vdpa/devices/net0/driver", "/sys/bus/vdpa/drivers/vhost_vdpa");
+	T_REAL("/sys/dev/char/253:3", "/sys/devices/pci0000:00/0000:00:02.0/vpblk0/vhost-vdpa-3");
+	T_REAL("/sys/bus/vdpa/devices/net0/..", "/sys/devices");
+	c = canonicalize_file_name("/sys/bus/vdpa/devices/blk0/vhost-vdpa-1");
+	T(c && !strcmp(c, "/sys/devices/blk0/vhost-vdpa-1"),
+	  "canonicalize_file_name maps back to /sys (got %s)", c ? c : en(errno));
+	free(c);
+	T(realpath("/sys/bus/vdpa/devices/nosuch", NULL) == NULL && errno == ENOENT,
+	  "realpath of a missing device: ENOENT");
+	T_LINK("/sys/devices/net0/driver", "../../bus/vdpa/drivers/vhost_vdpa");
+	T_LINK("/sys/devices/net0/subsystem", "../../bus/vdpa");
+	T_LINK("/sys/devices/pci0000:00/0000:00:01.0/vpnet0/driver",
+	       "../../../../bus/vdpa/drivers/vhost_vdpa");
+	T_LINK("/sys/devices/pci0000:00/0000:00:01.0/driver", "../../../bus/pci/drivers/vp-vdpa");
+	T_LINK("/sys/devices/pci0000:00/0000:00:01.0/subsystem", "../../../bus/pci");
+	T_LINK("/sys/dev/char/253:0", "../../devices/net0/vhost-vdpa-0");
+	T_TEXT("/sys/devices/net0/vhost-vdpa-0/dev", "253:0\n");
+	T_TEXT("/sys/devices/pci0000:00/0000:00:02.0/vpblk0/vhost-vdpa-3/dev", "253:3\n");
+	T_TEXT("/sys/bus/vdpa/devices/net0/driver_override", "(null)\n");
+	T_TEXT("/sys/bus/vdpa/devices/net0/uevent", "DRIVER=vhost_vdpa\n");
+	T_TEXT("/sys/devices/net0/vhost-vdpa-0/uevent", "");
+	T_TEXT("/sys/bus/vdpa/drivers_autoprobe", "1\n");
+	T_TEXT("/sys/devices/vdpasim_net/uevent", "");
+	T_TEXT("/sys/module/vhost_vdpa/parameters/max_iotlb_entries", "2048\n");
+	T_TEXT("/sys/module/vdpa_sim/parameters/batch_mapping", "1\n");
+	T_TEXT("/sys/module/vdpa_sim/parameters/max_iotlb_entries", "2048\n");
+	T_TEXT("/sys/module/vdpa_sim/version", "0.1\n");
+	T_ERR(open("/sys/module/vdpa_sim/parameters/use_va", O_RDONLY), ENOENT,
+	      "vdpa_sim has no use_va on 6.1");
+	T_ERR(open("/sys/module/vdpa_sim_blk/parameters/shared_backend", O_RDONLY), ENOENT,
+	      "vdpa_sim_blk has no shared_backend on 6.1");
+	T(lstat("/sys/bus/vdpa/devices/net0", &st) == 0 && S_ISLNK(st.st_mode),
+	  "lstat: the bus entry is a symlink");
+	T(stat("/sys/bus/vdpa/devices/net0", &st) == 0 && S_ISDIR(st.st_mode),
+	  "stat: it leads to a directory");
+	T(stat("/sys/bus/vdpa/drivers_probe", &st) == 0 && (st.st_mode & 07777) == 0200,
+	  "drivers_probe is 0200 (got %o)", st.st_mode & 07777);
+	T(access("/sys/bus/vdpa", F_OK) == 0, "access /sys/bus/vdpa");
+	T(!strcmp(listing("/sys/devices/net0"),
+		  "driver driver_override subsystem uevent vhost-vdpa-0"),
+	  "a device directory has driver, driver_override, subsystem, uevent, vhost-vdpa-N (got "
+	  "%s)",
+	  listing("/sys/devices/net0"));
+	/* openat relative to a directory of the fake tree works without redirection */
+	{
+		int dfd = open("/sys/devices/net0", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int f = dfd >= 0 ? openat(dfd, "vhost-vdpa-0/dev", O_RDONLY | O_CLOEXEC) : -1;
+		char b[16] = "";
+
+		T(f >= 0 && read(f, b, sizeof(b) - 1) == 6 && !strcmp(b, "253:0\n"),
+		  "openat(dirfd of /sys/devices/net0, vhost-vdpa-0/dev)");
+		if (f >= 0)
+			close(f);
+		if (dfd >= 0)
+			close(dfd);
+	}
+}
+
+static void case_sysfs_mixed(void)
+{
+	struct stat st;
+
+	T_LINK("/sys/bus/vdpa/devices/vnet1/driver", "../../bus/vdpa/drivers/virtio_vdpa");
+	T(!strcmp(listing("/sys/devices/vnet1"), "driver driver_override subsystem uevent"),
+	  "a virtio_vdpa-bound device has no vhost-vdpa child (got %s)",
+	  listing("/sys/devices/vnet1"));
+	T_TEXT("/sys/devices/vnet1/uevent", "DRIVER=virtio_vdpa\n");
+	T(stat("/dev/vhost-vdpa-4", &st) == -1 && errno == ENOENT, "and no node");
+	T(lstat("/sys/devices/loose2/driver", &st) == -1 && errno == ENOENT,
+	  "an unbound device has no driver link");
+	T_TEXT("/sys/devices/loose2/driver_override", "vhost_vdpa\n");
+	T_TEXT("/sys/devices/loose2/uevent", "");
+	T(!strcmp(listing("/sys/bus/vdpa/drivers"), "vhost_vdpa virtio_vdpa"),
+	  "both drivers are registered (got %s)", listing("/sys/bus/vdpa/drivers"));
+	T_REAL("/sys/bus/vdpa/devices/vduse0", "/sys/devices/virtual/vduse/vduse0/vduse0");
+	T_LINK("/sys/devices/virtual/vduse/vduse0/subsystem", "../../../../class/vduse");
+	T_TEXT("/sys/devices/virtual/vduse/vduse0/dev", "254:1\n");
+	T_TEXT("/sys/devices/virtual/vduse/vduse0/msg_timeout", "30\n");
+	T_TEXT("/sys/devices/virtual/vduse/control/dev", "254:0\n");
+	T_LINK("/sys/class/vduse/vduse0", "../../devices/virtual/vduse/vduse0");
+	T_REAL("/sys/dev/char/254:1", "/sys/devices/virtual/vduse/vduse0");
+	T(lstat("/sys/devices/virtual/vduse/vduse0/driver", &st) == -1,
+	  "the VDUSE device has no driver");
+	T_REAL("/sys/bus/vdpa/devices/eni0", "/sys/devices/pci0000:00/0000:00:07.0/eni0");
+	T_LINK("/sys/devices/pci0000:00/0000:00:07.0/driver",
+	       "../../../bus/pci/drivers/alibaba-eni-vdpa");
+	T_REAL("/sys/bus/vdpa/devices/sf0", "/sys/devices/auxiliary/mlx5_core.sf.2/sf0");
+	T_LINK("/sys/devices/auxiliary/mlx5_core.sf.2/subsystem", "../../../bus/auxiliary");
+	T_TEXT("/sys/devices/vduse/uevent", "");
+	T_TEXT("/sys/module/vdpa_sim/parameters/use_va", "Y\n");
+	T_TEXT("/sys/module/vdpa_sim_blk/parameters/shared_backend", "N\n");
+	T_TEXT("/sys/module/vduse/parameters/max_iotlb_entries", "2048\n");
+	/* the rest of the system is not faked: /sys/kernel is the host's */
+	T(stat("/sys/kernel", &st) == 0 && S_ISDIR(st.st_mode), "/sys/kernel passes through");
+}
+
+static void case_sysfs_nobus(void)
+{
+	struct stat st;
+
+	T(stat("/sys/bus/vdpa", &st) == -1 && errno == ENOENT, "no /sys/bus/vdpa");
+	T(!strcmp(listing("/sys/devices"), ""), "/sys/devices is empty (got %s)",
+	  listing("/sys/devices"));
+	T(stat("/sys/module/vhost_vdpa", &st) == -1 && errno == ENOENT,
+	  "no /sys/module/vhost_vdpa without the module");
+}
+
+/* ======================================================================== */
+/* Netlink                                                                   */
+
+#define NL_BUF 65536
+static uint8_t nlbuf[NL_BUF];
+
+static int nl_open(uint32_t *portid, bool ext)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t sl = sizeof(sa);
+	int one = 1, fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (fd < 0)
+		return -1;
+	if (ext)
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || getsockname(fd, (void *)&sa, &sl))
+		return -1;
+	*portid = sa.nl_pid;
+	return fd;
+}
+
+/* a generic netlink request with optional string attribute */
+static int nl_req(int fd, uint16_t type, uint8_t cmd, uint16_t flags, uint32_t seq, uint16_t atype,
+		  const char *aval)
+{
+	uint8_t req[256];
+	struct nlmsghdr *h = (void *)req;
+	struct genlmsghdr *g = (void *)(req + NLMSG_HDRLEN);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	memset(req, 0, sizeof(req));
+	if (aval) {
+		struct nlattr *a = (void *)(req + len);
+
+		a->nla_type = atype;
+		a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(aval) + 1);
+		memcpy(req + len + NLA_HDRLEN, aval, strlen(aval) + 1);
+		len += NLA_ALIGN(a->nla_len);
+	}
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_type = type;
+	h->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	h->nlmsg_seq = seq;
+	g->cmd = cmd;
+	g->version = 1;
+	return (int)send(fd, req, len, 0);
+}
+
+static ssize_t nl_recv_len(int fd, size_t len, int flags, int *mflags)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { nlbuf, len };
+	struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			    .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &m, flags);
+
+	if (mflags)
+		*mflags = m.msg_flags;
+	if (n >= 0 && (m.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK ||
+		       from.nl_pid != 0))
+		return -2;
+	return n;
+}
+
+/* the attribute of type t in the message at h (genl), or NULL */
+static const struct nlattr *nl_attr(const struct nlmsghdr *h, uint16_t t)
+{
+	const uint8_t *p = (const uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN;
+	size_t n = h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+
+	while (n >= NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)p;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > n)
+			return NULL;
+		if (a->nla_type == t)
+			return a;
+		if ((size_t)NLA_ALIGN(a->nla_len) >= n)
+			break;
+		n -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+static uint64_t nl_uint(const struct nlattr *a)
+{
+	uint64_t v = 0;
+
+	if (a)
+		memcpy(&v, (const uint8_t *)a + NLA_HDRLEN,
+		       a->nla_len - NLA_HDRLEN > 8 ? 8 : a->nla_len - NLA_HDRLEN);
+	return v;
+}
+
+static const char *nl_str(const struct nlattr *a)
+{
+	return a ? (const char *)a + NLA_HDRLEN : "(none)";
+}
+
+static int nl_errno(const struct nlmsghdr *h)
+{
+	return h->nlmsg_type == NLMSG_ERROR ? -((const struct nlmsgerr *)NLMSG_DATA(h))->error : -1;
+}
+
+/* the extack message of an NLMSG_ERROR, or "" */
+static const char *nl_extack(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+	const uint8_t *p;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return "";
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	p = (const uint8_t *)h + off;
+	while (off + NLA_HDRLEN <= h->nlmsg_len) {
+		const struct nlattr *a = (const void *)p;
+
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			return (const char *)a + NLA_HDRLEN;
+		off += NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return "";
+}
+
+static uint16_t family_id(int fd)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+
+	nl_req(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, 1, CTRL_ATTR_FAMILY_NAME, "vdpa");
+	if (nl_recv_len(fd, 4096, 0, NULL) < 0 || h->nlmsg_type != GENL_ID_CTRL)
+		return 0;
+	{
+		uint16_t id = (uint16_t)nl_uint(nl_attr(h, CTRL_ATTR_FAMILY_ID));
+
+		nl_recv_len(fd, 4096, 0, NULL); /* the ACK */
+		return id;
+	}
+}
+
+static void case_netlink612(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid = 0, portid2 = 0;
+	int fd = nl_open(&portid, true), fd2 = nl_open(&portid2, true), mflags = 0, n, one = 1;
+	socklen_t sl = sizeof(one);
+	uint16_t fam;
+	ssize_t r;
+	char names[256] = "";
+
+	T(fd >= 0 && portid == (uint32_t)getpid(), "the first socket's port id is the pid (%u)",
+	  portid);
+	T(fd2 >= 0 && (int32_t)portid2 == -4097, "the second one's is -4097 (got %d)",
+	  (int32_t)portid2);
+	T(getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &one, &sl) == 0 && one == NETLINK_GENERIC,
+	  "SO_PROTOCOL is NETLINK_GENERIC");
+	close(fd2);
+
+	T_EQ(nl_req(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, 1, CTRL_ATTR_FAMILY_NAME,
+		    "vdpa"),
+	     32, "GETFAMILY sent");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T_EQ(r, 208, "GETFAMILY reply: one 208-byte datagram (6.12)");
+	T(h->nlmsg_type == GENL_ID_CTRL && h->nlmsg_seq == 1 && h->nlmsg_pid == portid &&
+		  h->nlmsg_flags == 0,
+	  "nlctrl reply, seq 1, our port id, no flags");
+	T(((const struct genlmsghdr *)NLMSG_DATA(h))->cmd == CTRL_CMD_NEWFAMILY &&
+		  ((const struct genlmsghdr *)NLMSG_DATA(h))->version == 2,
+	  "CTRL_CMD_NEWFAMILY, version 2");
+	T(!strcmp(nl_str(nl_attr(h, CTRL_ATTR_FAMILY_NAME)), "vdpa"), "family name vdpa");
+	T_EQ(nl_uint(nl_attr(h, CTRL_ATTR_FAMILY_ID)), 19, "family id (measured 0x13)");
+	T_EQ(nl_uint(nl_attr(h, CTRL_ATTR_VERSION)), 1, "family version");
+	T_EQ(nl_uint(nl_attr(h, CTRL_ATTR_MAXATTR)), 37, "maxattr on 6.12");
+	T_EQ(nl_attr(h, CTRL_ATTR_OPS)->nla_len, 4 + 7 * 20, "7 ops (MGMTDEV_GET .. DEV_ATTR_SET)");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 36 && nl_errno(h) == 0 && h->nlmsg_flags == NLM_F_CAPPED,
+	  "then the ACK: 36 bytes, error 0, NLM_F_CAPPED");
+	fam = 19;
+
+	/* device dump: one datagram, then DONE alone */
+	nl_req(fd, fam, 5, NLM_F_DUMP, 2, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	n = 0;
+	{
+		size_t left = (size_t)(r > 0 ? r : 0);
+
+		for (const struct nlmsghdr *m = h; NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+			n++;
+			T(m->nlmsg_flags == NLM_F_MULTI && m->nlmsg_seq == 2,
+			  "dump message %d: NLM_F_MULTI, seq 2", n);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 n > 1 ? " " : "", nl_str(nl_attr(m, 4)));
+		}
+	}
+	T(r == 376 && n == 4, "DEV_GET dump: 4 devices in 376 bytes (got %zd, %d)", r, n);
+	T(!strcmp(names, "net0 blk0 vpnet0 vpblk0"), "in registration order (got %s)", names);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 20 && h->nlmsg_type == NLMSG_DONE && h->nlmsg_flags == NLM_F_MULTI,
+	  "then NLMSG_DONE alone, 20 bytes");
+
+	/* config doit: 6.12 rules */
+	nl_req(fd, fam, 6, NLM_F_ACK, 3, 4, "net0");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T_EQ(r, 80, "CONFIG_GET net0: 80 bytes");
+	T_EQ(nl_uint(nl_attr(h, 20)), 0x308830028ULL, "device features in attribute 20");
+	T(nl_attr(h, 21) == NULL, "no attribute 21 for a net device");
+	T(nl_attr(h, 11) && nl_attr(h, 11)->nla_len == 6 && nl_uint(nl_attr(h, 11)) == 1,
+	  "NET_STATUS is a u16 (LINK_UP)");
+	T_EQ(nl_uint(nl_attr(h, 13)), 1500, "MTU");
+	T(nl_attr(h, 14) == NULL, "no negotiated features before FEATURES_OK");
+	nl_recv_len(fd, 4096, 0, NULL);
+	nl_req(fd, fam, 6, NLM_F_ACK, 4, 4, "blk0");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T_EQ(r, 184, "CONFIG_GET blk0: 184 bytes");
+	T_EQ(nl_uint(nl_attr(h, 21)), 0x40000, "capacity (attribute 21)");
+	T_EQ(nl_uint(nl_attr(h, 25)), 1, "num_queues");
+	T_EQ(nl_uint(nl_attr(h, 36)), 1, "flush");
+	nl_recv_len(fd, 4096, 0, NULL);
+
+	/* errors */
+	nl_req(fd, fam, 5, NLM_F_ACK, 5, 4, "nosuch");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 80 && nl_errno(h) == ENODEV && h->nlmsg_flags == NLM_F_ACK_TLVS,
+	  "DEV_GET nosuch: ENODEV with the request echoed and an extack (got %zd %s)", r,
+	  en(nl_errno(h)));
+	T(!strcmp(nl_extack(h), "vdpa: device not found"), "extack \"vdpa: device not found\"");
+	nl_req(fd, fam, 5, NLM_F_ACK, 6, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 40 && nl_errno(h) == EINVAL && !nl_extack(h)[0], "DEV_GET without a name: EINVAL");
+	nl_req(fd, fam, 99, NLM_F_ACK, 7, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(nl_errno(h) == EOPNOTSUPP, "an unknown command: EOPNOTSUPP");
+	nl_req(fd, fam, 3, NLM_F_ACK, 8, 4, "new0");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(nl_errno(h) == EOPNOTSUPP && strstr(nl_extack(h), "not modelled"),
+	  "DEV_NEW as root: not modelled (EOPNOTSUPP)");
+	nl_req(fd, 0x77, 5, NLM_F_ACK, 9, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(nl_errno(h) == ENOENT, "an unknown family id: ENOENT");
+	nl_req(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, 10, CTRL_ATTR_FAMILY_NAME, "nope");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 52 && nl_errno(h) == ENOENT, "GETFAMILY of another family: ENOENT");
+
+	/* a second dump while one runs: EBUSY */
+	nl_req(fd, fam, 2, NLM_F_DUMP, 11, 0, NULL);
+	nl_req(fd, fam, 5, NLM_F_DUMP, 12, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(h->nlmsg_seq == 11 && h->nlmsg_type == fam, "the first dump's messages come first");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(h->nlmsg_seq == 12 && nl_errno(h) == EBUSY, "the second dump: EBUSY");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(h->nlmsg_seq == 11 && h->nlmsg_type == NLMSG_DONE, "the first dump's DONE");
+
+	/* datagram semantics: MSG_PEEK, MSG_TRUNC, nothing queued */
+	nl_req(fd, fam, 2, NLM_F_ACK, 13, 2, "vdpasim_net");
+	r = nl_recv_len(fd, 8, MSG_PEEK | MSG_TRUNC, &mflags);
+	T(r == 68 && (mflags & MSG_TRUNC), "MSG_PEEK|MSG_TRUNC with 8 bytes: real length 68");
+	r = nl_recv_len(fd, 16, 0, &mflags);
+	T(r == 16 && (mflags & MSG_TRUNC), "a 16-byte buffer: truncated, MSG_TRUNC set");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 36 && nl_errno(h) == 0, "the rest of that datagram is gone: next is the ACK");
+	T_ERR(nl_recv_len(fd, 4096, MSG_DONTWAIT, NULL), EAGAIN, "nothing queued, MSG_DONTWAIT");
+	{
+		struct timeval tv = { 0, 100000 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		T_ERR(nl_recv_len(fd, 4096, 0, NULL), EAGAIN, "nothing queued, SO_RCVTIMEO 100 ms");
+	}
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		T(poll(&p, 1, 0) == 0, "poll: not readable when nothing is queued");
+		nl_req(fd, fam, 5, NLM_F_ACK, 14, 4, "net0");
+		T(poll(&p, 1, 0) == 1 && (p.revents & POLLIN), "readable with a reply queued");
+	}
+	T_OK(close(fd), "close the socket");
+	(void)family_id;
+}
+
+static void case_netlink61(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid;
+	int fd = nl_open(&portid, true);
+	uint16_t fam = family_id(fd);
+	ssize_t r;
+
+	T_EQ(fam, 19, "family id");
+	/* the config dump stops at the first block device (blk0, second on the bus) */
+	nl_req(fd, fam, 6, NLM_F_DUMP, 2, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 80 && !strcmp(nl_str(nl_attr(h, 4)), "net0"),
+	  "6.1 config dump: net0 only (got %zd bytes)", r);
+	T_EQ(nl_uint(nl_attr(h, 21)), 0x308820028ULL, "6.1: device features in attribute 21");
+	T(nl_attr(h, 20) == NULL, "and not in 20");
+	T(nl_attr(h, 11) && nl_attr(h, 11)->nla_len == 6, "NET_STATUS u16 even without F_STATUS");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 20 && h->nlmsg_type == NLMSG_DONE, "then DONE: vpnet0 is never reached");
+	nl_req(fd, fam, 6, NLM_F_ACK, 3, 4, "blk0");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 52 && nl_errno(h) == EOPNOTSUPP && !(h->nlmsg_flags & NLM_F_ACK_TLVS),
+	  "6.1 block config: EOPNOTSUPP, no message");
+	nl_req(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, 4, CTRL_ATTR_FAMILY_NAME, "vdpa");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 188 && nl_uint(nl_attr(h, CTRL_ATTR_MAXATTR)) == 22, "6.1: maxattr 22, 6 ops");
+	nl_recv_len(fd, 4096, 0, NULL);
+	close(fd);
+	/* without NETLINK_EXT_ACK: no TLVs */
+	fd = nl_open(&portid, false);
+	nl_req(fd, fam, 5, NLM_F_ACK, 1, 4, "nosuch");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 52 && nl_errno(h) == ENODEV && h->nlmsg_flags == 0, "no extack without EXT_ACK");
+	close(fd);
+}
+
+/* 300 simulator devices: the dump needs several datagrams; the first (sent before any recv)
+ * holds NLMSG_GOODSIZE, the next ones the receive buffer size. */
+static void case_netlink_big(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid;
+	int fd = nl_open(&portid, true), dgrams = 0, msgs = 0;
+	ssize_t r, max1 = 0, max2 = 0;
+	bool done = false;
+
+	nl_req(fd, 19, 5, NLM_F_DUMP, 1, 0, NULL); /* a dump before any recv */
+	while (!done && (r = nl_recv_len(fd, 8192, 0, NULL)) > 0) {
+		size_t left = (size_t)r;
+
+		dgrams++;
+		if (dgrams == 1)
+			max1 = r;
+		else if (r > max2)
+			max2 = r;
+		for (const struct nlmsghdr *m = h; NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+			if (m->nlmsg_type == NLMSG_DONE)
+				done = true;
+			else
+				msgs++;
+		}
+	}
+	T(done && msgs == 300, "300 devices dumped (got %d)", msgs);
+	T(max1 <= 3776 && max1 > 3776 - 100, "the first datagram fills NLMSG_GOODSIZE (%zd)", max1);
+	T(max2 <= 8192 && max2 > 8192 - 100, "the next ones fill the 8 KiB buffer (%zd)", max2);
+	T(dgrams >= 3, "%d datagrams", dgrams);
+	close(fd);
+}
+
+
+/* netlink_u64_pad: a zero-length VDPA_ATTR_PAD before each u64 that would be misaligned */
+static void case_netlink_pad(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid;
+	int fd = nl_open(&portid, true);
+	char seq[64] = "";
+	const uint8_t *p;
+	size_t n;
+
+	nl_req(fd, 19, 2, NLM_F_ACK, 1, 2, "m");
+	T(nl_recv_len(fd, 4096, 0, NULL) > 0 && h->nlmsg_type == 19, "MGMTDEV_GET m");
+	p = (const uint8_t *)h + NLMSG_HDRLEN + GENL_HDRLEN;
+	n = h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	while (n >= NLA_HDRLEN) {
+		const struct nlattr *a = (const void *)p;
+
+		snprintf(seq + strlen(seq), sizeof(seq) - strlen(seq), "%s%u", seq[0] ? "," : "",
+			 a->nla_type);
+		if (a->nla_type == 16 || a->nla_type == 3)
+			T(((uintptr_t)(p + NLA_HDRLEN) - (uintptr_t)nlbuf) % 8 == 0,
+			  "the u64 of attribute %u is 8-aligned in the datagram", a->nla_type);
+		if ((size_t)NLA_ALIGN(a->nla_len) >= n)
+			break;
+		n -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	T(!strcmp(seq, "2,3,15,0,16"), "attributes 2,3,15,PAD,16 (got %s)", seq);
+	close(fd);
+}
+
+static void case_netlink_nofamily(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid;
+	int fd = nl_open(&portid, true);
+
+	nl_req(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, 1, CTRL_ATTR_FAMILY_NAME, "vdpa");
+	T(nl_recv_len(fd, 4096, 0, NULL) > 0 && nl_errno(h) == ENOENT,
+	  "GETFAMILY vdpa: ENOENT (no family, or an injected error)");
+	close(fd);
+}
+
+/* FAKE_VDPA_NL_FAULT: each kind corrupts the chosen reply the documented way */
+static void case_netlink_faults(void)
+{
+	const struct nlmsghdr *h = (const void *)nlbuf;
+	uint32_t portid;
+	int fd = nl_open(&portid, true);
+	ssize_t r;
+
+	/* short_attr:dev@1, no_name:dev@2, garbage_len:config@1, truncated:mgmtdev@1,
+	 * wrong_len:dev@3 (from the case's FAKE_VDPA_NL_FAULT) */
+	nl_req(fd, 19, 5, NLM_F_DUMP, 1, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	{
+		const struct nlmsghdr *m1 = h;
+		size_t left = (size_t)r;
+		const struct nlmsghdr *m2 = NLMSG_NEXT(m1, left);
+		const struct nlmsghdr *m3 = NLMSG_NEXT(m2, left);
+
+		T(nl_attr(m1, 5) && nl_attr(m1, 5)->nla_len == 6, "short_attr: DEV_ID has 2 bytes");
+		T(nl_attr(m2, 4) == NULL && nl_attr(m2, 5) != NULL, "no_name: DEV_NAME left out");
+		T(nl_attr(m3, 5) && nl_attr(m3, 5)->nla_len == 12, "wrong_len: DEV_ID has 8 bytes");
+	}
+	nl_recv_len(fd, 4096, 0, NULL);
+	nl_req(fd, 19, 6, NLM_F_ACK, 2, 4, "net0");
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 80 && h->nlmsg_len == 0xdeadbeef, "garbage_len: nlmsg_len 0xdeadbeef");
+	nl_recv_len(fd, 4096, 0, NULL);
+	nl_req(fd, 19, 2, NLM_F_DUMP, 3, 0, NULL);
+	r = nl_recv_len(fd, 4096, 0, NULL);
+	T(r == 34 && h->nlmsg_len == 68, "truncated: a 34-byte datagram whose message claims 68");
+	close(fd);
+}
+
+/* ======================================================================== */
+/* Delay and datapath                                                        */
+
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void case_delay(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { 0, 100000 } };
+	int fd = dopen(0, O_RDWR);
+	uint64_t f = 0;
+	double t0;
+
+	sigaction(SIGALRM, &sa, NULL);
+	t0 = now_ms();
+	T_OK(ioctl(fd, VHOST_GET_FEATURES, &f), "the first GET_FEATURES (not delayed)");
+	T(now_ms() - t0 < 200, "no delay on call 1");
+	setitimer(ITIMER_REAL, &it, NULL);
+	t0 = now_ms();
+	T_OK(ioctl(fd, VHOST_GET_FEATURES, &f), "the second GET_FEATURES, delayed 400 ms");
+	T(now_ms() - t0 >= 400, "it took the full 400 ms (%.0f) although a signal came", now_ms() - t0);
+	T(alarms == 1, "the signal was delivered during the delay");
+	T_OK(close(fd), "close");
+}
+
+/* one TX frame loops back to RX through the parent's translation; after a reset that drops
+ * the translation (IOTLB_PERSIST not acked), it does not */
+static void case_datapath(void)
+{
+	uint8_t *mem = shared_buf(4 * PAGE);
+	int fd = dopen(0, O_RDWR), kick[2], call[2];
+	uint64_t feat = (1ULL << 32) | (1ULL << 33), one = 1, iova = 0x40000000;
+	struct vhost_vring_addr a;
+	struct vhost_vring_file vf;
+	int round;
+
+	for (int i = 0; i < 2; i++) {
+		kick[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	}
+	T_OK(set_backend(fd, 0x0e), "SET_BACKEND_FEATURES 0x0e (no IOTLB_PERSIST)");
+	T_OK(ioctl(fd, VHOST_SET_OWNER, NULL), "SET_OWNER");
+	/* like vdpactl: the IOVAs are not addresses of ours (the VA-mode identity fallback
+	 * after the reset must find nothing there) */
+	T(mmap((void *)(uintptr_t)iova, 4 * PAGE, PROT_NONE,
+	       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == (void *)(uintptr_t)iova,
+	  "reserve the IOVA window PROT_NONE");
+	for (int i = 0; i < 4; i++)
+		UPDATE(fd, iova + (uint64_t)i * PAGE, PAGE, mem + i * PAGE);
+	for (round = 0; round < 2; round++) {
+		uint16_t *avail, *used_idx;
+		uint32_t *used_len;
+		uint8_t *tx = mem + 3 * PAGE, *rx = mem + 2 * PAGE;
+
+		memset(mem, 0, 2 * PAGE);
+		set_status(fd, 1);
+		set_status(fd, 3);
+		ioctl(fd, VHOST_SET_FEATURES, &feat);
+		set_status(fd, 11);
+		for (uint32_t q = 0; q < 2; q++) {
+			uint64_t base = iova + q * PAGE;
+
+			vring(fd, VHOST_SET_VRING_NUM, q, 16);
+			a = (struct vhost_vring_addr){ .index = q,
+						       .desc_user_addr = base,
+						       .avail_user_addr = base + 0x400,
+						       .used_user_addr = base + 0x800 };
+			ioctl(fd, VHOST_SET_VRING_ADDR, &a);
+			vring(fd, VHOST_SET_VRING_BASE, q, 0);
+			vf = (struct vhost_vring_file){ q, kick[q] };
+			ioctl(fd, VHOST_SET_VRING_KICK, &vf);
+			vf = (struct vhost_vring_file){ q, call[q] };
+			ioctl(fd, VHOST_SET_VRING_CALL, &vf);
+			vring(fd, VHOST_VDPA_SET_VRING_ENABLE, q, 1);
+		}
+		set_status(fd, 15);
+		/* RX desc 0 in page 2 (writable), TX desc 0 in page 3 */
+		memset(rx, 0, 64);
+		memcpy(tx, "\0\0\0\0\0\0\0\0\0\0\0\0looped frame", 24);
+		{
+			uint64_t d0[2] = { iova + 2 * PAGE, 256ULL | (2ULL << 32) }; /* WRITE */
+			uint64_t d1[2] = { iova + 3 * PAGE, 24 };
+
+			memcpy(mem, d0, 16);
+			memcpy(mem + PAGE, d1, 16);
+		}
+		avail = (uint16_t *)(mem + 0x400);
+		avail[2] = 0, avail[1] = 1;
+		avail = (uint16_t *)(mem + PAGE + 0x400);
+		avail[2] = 0, avail[1] = 1;
+		(void)!write(kick[1], &one, sizeof(one));
+		used_idx = (uint16_t *)(mem + 0x800 + 2);
+		used_len = (uint32_t *)(mem + 0x800 + 8);
+		if (round == 0) {
+			T(*used_idx == 1 && *used_len == 24 && !memcmp(rx + 12, "looped frame", 12),
+			  "TX frame looped back into RX (used idx %u len %u)", *used_idx, *used_len);
+			T_OK(set_status(fd, 0), "SET_STATUS(0) without IOTLB_PERSIST acked");
+		} else {
+			T(*used_idx == 0, "after the reset the device cannot reach its rings (idx %u)",
+			  *used_idx);
+		}
+	}
+	T_OK(close(fd), "close");
+	for (int i = 0; i < 2; i++) {
+		close(kick[i]);
+		close(call[i]);
+	}
+}
+
+/* ======================================================================== */
 /* Driver                                                                    */
 
 struct tcase {
@@ -1121,10 +1880,15 @@ struct tcase {
 	const char *die; /* the child must abort with this on stderr */
 	const char *exit_line; /* expected prefix of the last "exit" line */
 	const char *log[8];	/* lines the log must contain (prefix match) */
+	const char *delay;	/* FAKE_VDPA_DELAY */
+	const char *nlfault;	/* FAKE_VDPA_NL_FAULT */
 };
 
 #define CLEAN_EXIT "exit open_fds=0 tracked_open=0 inherited_fds=0"
 
+/* Entries leave delay/nlfault out when they do not use them. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct tcase cases[] = {
 	{ "basic-6.12", "sim-6.12.json", case_basic, NULL, NULL, CLEAN_EXIT,
 	  { "uname = 0 (6.12.117 x86_64)", "open /dev/vhost-vdpa-0 O_RDWR|O_CLOEXEC = 3",
@@ -1197,7 +1961,51 @@ static const struct tcase cases[] = {
 	{ "bad-scenario-file", "@nofile", case_basic, NULL, "cannot open", NULL, { NULL } },
 	{ "bad-scenario-config", "@bigconfig", case_basic, NULL,
 	  "devices[0].config: has 3 bytes, more than config_size 2", NULL, { NULL } },
+	{ "sysfs-6.1", "realvm-6.1.json", case_sysfs61, NULL, NULL, CLEAN_EXIT,
+	  { "sysfs realpath /sys/bus/vdpa/devices/net0 = /sys/devices/net0",
+	    "sysfs readlink /sys/bus/vdpa/devices/net0 = ../../../devices/net0",
+	    "sysfs open /sys/devices/net0/vhost-vdpa-0/dev O_RDONLY|O_CLOEXEC = ",
+	    "sysfs opendir /sys/bus/vdpa/devices = ok", "sysfs stat /sys/bus/vdpa/devices/net0 = 0",
+	    "sysfs lstat /sys/bus/vdpa/devices/net0 = 0" } },
+	{ "sysfs-mixed", "mixed-6.12.json", case_sysfs_mixed, NULL, NULL, CLEAN_EXIT,
+	  { "sysfs realpath /sys/bus/vdpa/devices/vduse0 = /sys/devices/virtual/vduse/vduse0/vduse0" } },
+	{ "sysfs-nobus", "@nobus", case_sysfs_nobus, NULL, NULL, CLEAN_EXIT, { NULL } },
+	{ "netlink-6.12", "realvm-6.12.json", case_netlink612, NULL, NULL, CLEAN_EXIT,
+	  { "netlink socket SOCK_RAW|SOCK_CLOEXEC = 3", "netlink setsockopt 3 = 0",
+	    "netlink bind 3 = 0", "netlink send 3 32 (CTRL_CMD_GETFAMILY) = 32",
+	    "netlink recvmsg 3 4096 = 208 (family)", "netlink recvmsg 3 4096 = 376 (4 msgs)",
+	    "netlink recvmsg 3 16 = 68 MSG_TRUNC (mgmtdev)", "netlink close 3 = 0" } },
+	{ "netlink-6.1", "realvm-6.1.json", case_netlink61, NULL, NULL, CLEAN_EXIT,
+	  { "netlink send 3 20 (VDPA_CMD_DEV_CONFIG_GET dump) = 20",
+	    "netlink recvmsg 3 4096 = 80 (1 msgs)" } },
+	{ "netlink-big", "@big", case_netlink_big, NULL, NULL, CLEAN_EXIT, { NULL } },
+	{ "netlink-pad", "@pad", case_netlink_pad, NULL, NULL, CLEAN_EXIT, { NULL } },
+	{ "netlink-nofamily", "@nofam", case_netlink_nofamily, NULL, NULL, CLEAN_EXIT,
+	  { "netlink send 3 32 (CTRL_CMD_GETFAMILY -> ENOENT) = 32" } },
+	{ "netlink-faults", "realvm-6.12.json", case_netlink_faults, NULL, NULL, CLEAN_EXIT,
+	  { "netlink recvmsg 3 4096 = 34 (1 msgs, fault truncated)" }, NULL,
+	  "short_attr:dev@1;no_name:dev@2;wrong_len:dev@3;garbage_len:config@1;"
+	  "truncated:mgmtdev@1" },
+	{ "netlink-inject", "realvm-6.12.json", case_netlink_nofamily, "netlink:CTRL_CMD_GETFAMILY=ENOENT",
+	  NULL, CLEAN_EXIT, { "netlink send 3 32 (CTRL_CMD_GETFAMILY -> ENOENT) = 32" } },
+	{ "delay", "sim-6.12.json", case_delay, NULL, NULL, CLEAN_EXIT,
+	  { "delay ioctl 3 VHOST_GET_FEATURES 400ms", "ioctl 3 VHOST_GET_FEATURES = 0" },
+	  "ioctl:VHOST_GET_FEATURES@2=400" },
+	{ "datapath", "realvm-6.12.json", case_datapath, NULL, NULL, CLEAN_EXIT,
+	  { "kick ", "release /dev/vhost-vdpa-0: 4 vhost IOTLB entries torn down, 0 left" } },
+	{ "bad-delay", "sim-6.12.json", case_basic, NULL, "bad delay spec", NULL, { NULL },
+	  "ioctl:VHOST_SET_OWNER=soon" },
+	{ "bad-nl-fault", "sim-6.12.json", case_basic, NULL, "bad netlink fault", NULL, { NULL },
+	  NULL, "scramble:dev" },
+	{ "bad-scenario-mgmtdev", "@badmgmt", case_basic, NULL,
+	  "devices[0].mgmtdev: 'm' is not in mgmtdevs", NULL, { NULL } },
+	{ "bad-scenario-dupname", "@dupname", case_basic, NULL,
+	  "devices[1].name: 'n' is used by devices[0] too", NULL, { NULL } },
+	{ "bad-scenario-virtio-index", "@virtioindex", case_basic, NULL,
+	  "devices[0].index: only a device bound to vhost_vdpa has a vhost-vdpa-N node", NULL,
+	  { NULL } },
 };
+#pragma GCC diagnostic pop
 
 /* A minimal valid device for generated scenarios; %s lets a test break it. */
 #define GEN_DEV                                                                              \
@@ -1223,8 +2031,55 @@ static void gen_scenario(const char *dir, const char *which, char *path, size_t 
 		 : !strcmp(which, "@override") ? "\"backend_features_override\":\"0x1ff\","
 					       : "",
 		 !strcmp(which, "@badop") ? "\"suspnd\"" : "\"suspend\",\"resume\"");
+	if (!strcmp(which, "@big")) {
+		/* 300 simulator net devices n0..n299 */
+		f = fopen(path, "w");
+		if (!f)
+			return;
+		fputs("{\"kernel\":\"6.12.117\",\"devices\":[", f);
+		for (int i = 0; i < 300; i++) {
+			char one[1024], *nm, *ix;
+
+			snprintf(one, sizeof(one), GEN_DEV, "0x300000000", "0102", 2, "", "");
+			nm = strstr(one, "\"name\":\"n\"");
+			ix = strstr(one, "\"index\":0");
+			if (!nm || !ix)
+				break;
+			fprintf(f, "%s{\"index\":%d,\"name\":\"n%d\",\"mgmtdev\":\"vdpasim_net\"%s",
+				i ? "," : "", i, i, strstr(one, ",\"parent_driver\""));
+		}
+		fputs("]}", f);
+		fclose(f);
+		return;
+	}
 	if (!strcmp(which, "@missing"))
 		snprintf(doc, sizeof(doc), "{\"devices\":[]}");
+	else if (!strcmp(which, "@nobus"))
+		snprintf(doc, sizeof(doc), "{\"kernel\":\"6.12.117\",\"vdpa_bus\":false,"
+					   "\"vhost_vdpa_module\":false,\"devices\":[]}");
+	else if (!strcmp(which, "@pad"))
+		snprintf(doc, sizeof(doc),
+			 "{\"kernel\":\"6.12.117\",\"machine\":\"mips64\",\"devices\":[%s]}", dev);
+	else if (!strcmp(which, "@nofam"))
+		snprintf(doc, sizeof(doc),
+			 "{\"kernel\":\"6.12.117\",\"vdpa_netlink\":false,\"devices\":[]}");
+	else if (!strcmp(which, "@badmgmt"))
+		snprintf(doc, sizeof(doc),
+			 "{\"kernel\":\"6.12.117\",\"mgmtdevs\":[{\"name\":\"x\",\"classes\":"
+			 "[\"net\"],\"max_vqs\":2,\"supported_features\":\"0x0\"}],"
+			 "\"devices\":[%s]}",
+			 dev);
+	else if (!strcmp(which, "@dupname")) {
+		char dev1[1024];
+
+		snprintf(dev1, sizeof(dev1), "%s", dev);
+		dev1[9] = '1';
+		snprintf(doc, sizeof(doc), "{\"kernel\":\"6.12.117\",\"devices\":[%s,%s]}", dev,
+			 dev1);
+	} else if (!strcmp(which, "@virtioindex"))
+		snprintf(doc, sizeof(doc),
+			 "{\"kernel\":\"6.12.117\",\"devices\":[{\"bound_driver\":\"virtio_vdpa\",%s]}",
+			 dev + 1);
 	else if (!strcmp(which, "@badjson"))
 		snprintf(doc, sizeof(doc), "{\"kernel\":\"6.12.117\",\n\"devices\":[,]}");
 	else if (!strcmp(which, "@limits"))
@@ -1235,8 +2090,13 @@ static void gen_scenario(const char *dir, const char *which, char *path, size_t 
 		 * plus the environment */
 		char dev1[1024];
 
+		char *nm;
+
 		snprintf(dev1, sizeof(dev1), "%s", dev);
 		dev1[9] = '1'; /* "index":1 */
+		nm = strstr(dev1, "\"name\":\"n\"");
+		if (nm) /* device names are unique, as on the vdpa bus */
+			memcpy(nm, "\"name\":\"m\"", 10);
 		snprintf(doc, sizeof(doc),
 			 "{\"kernel\":\"6.12.117\",\"inject\":[\"ioctl:*@3=EINTR\"],"
 			 "\"devices\":[%s,%s]}",
@@ -1346,6 +2206,14 @@ static void run_case(const struct tcase *tc, const char *scdir, const char *tmp)
 			setenv("FAKE_VDPA_INJECT", tc->inject, 1);
 		else
 			unsetenv("FAKE_VDPA_INJECT");
+		if (tc->delay)
+			setenv("FAKE_VDPA_DELAY", tc->delay, 1);
+		else
+			unsetenv("FAKE_VDPA_DELAY");
+		if (tc->nlfault)
+			setenv("FAKE_VDPA_NL_FAULT", tc->nlfault, 1);
+		else
+			unsetenv("FAKE_VDPA_NL_FAULT");
 		execv("/proc/self/exe", argv);
 		_exit(98);
 	}
@@ -1409,9 +2277,12 @@ static void run_case(const struct tcase *tc, const char *scdir, const char *tmp)
 }
 
 /* Cases only reached from another case (by exec). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct tcase helpers[] = {
 	{ "exec-reap-2", NULL, case_exec_reap2, NULL, NULL, NULL, { NULL } },
 };
+#pragma GCC diagnostic pop
 
 static int run_case_child(const char *name)
 {
