@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/vdpa.h>
 #include <linux/virtio_ids.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@
 #define VDPA_GENL_VERSION_NUM 1
 
 struct nl_ctx {
+	bool family_malformed; /* the family lookup answered, but with a bad CTRL_ATTR_FAMILY_ID */
+	char why[128];	       /* our own diagnosis of a malformed datagram */
 	struct mnl_socket *sock;
 	unsigned portid;
 	unsigned seq;
@@ -138,10 +141,24 @@ static int parse_attrs(const struct nlmsghdr *nlh, struct attrs *at)
 		at->why = "message shorter than its generic netlink header";
 		return -EBADMSG;
 	}
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, at) < 0) {
-		if (!at->why)
-			at->why = "malformed attribute (length beyond the message)";
-		return -EBADMSG;
+	{
+		const char *p =
+			(const char *)mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+		const char *end = (const char *)nlh + nlh->nlmsg_len;
+
+		while (end - p >= (ptrdiff_t)sizeof(struct nlattr)) {
+			const struct nlattr *a = (const struct nlattr *)p;
+
+			if (a->nla_len < sizeof(struct nlattr) || (ptrdiff_t)a->nla_len > end - p) {
+				at->why = "an attribute runs past the end of its message";
+				return -EBADMSG;
+			}
+			if (attr_cb(a, at) != MNL_CB_OK)
+				return -EBADMSG;
+			if ((size_t)MNL_ALIGN(a->nla_len) >= (size_t)(end - p))
+				break;
+			p += MNL_ALIGN(a->nla_len);
+		}
 	}
 	return 0;
 }
@@ -292,9 +309,23 @@ int nl_parse_config(const void *msg, struct nl_config *c, const char **why)
 /* ---- request/response ---------------------------------------------------------------- */
 
 /* NLMSG_ERROR: keep the errno and the extack message (NLMSGERR_ATTR_MSG) if any. */
+/* What every callback of one transaction receives: the context and the caller's own data. */
+struct cb_wrap {
+	struct nl_ctx *ctx;
+	mnl_cb_t cb;
+	void *data;
+};
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct cb_wrap *w = data;
+
+	return w->cb(nlh, w->data);
+}
+
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nl_ctx *ctx = data;
+	struct nl_ctx *ctx = ((struct cb_wrap *)data)->ctx;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t off;
 
@@ -346,14 +377,37 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = noop_cb,
 };
 
-/* Send @nlh and run @cb on every reply until DONE/ACK. 0 or -errno. */
+/*
+ * Every message of a datagram must lie inside it: libmnl compares lengths as signed ints, so a
+ * huge nlmsg_len would walk it off the buffer, and a message cut short would be dropped silently.
+ */
+static bool datagram_ok(const char *buf, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(buf + off);
+		size_t left = n - off;
+
+		if (left < sizeof(*h) || h->nlmsg_len < sizeof(*h) || h->nlmsg_len > left)
+			return false;
+		if (NLMSG_ALIGN(h->nlmsg_len) >= left)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return true;
+}
+
+/* Send @nlh and run @cb on every reply until DONE/ACK. 0 or -errno (-EBADMSG: malformed). */
 static int transact(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
+	struct cb_wrap w = { ctx, cb, data };
 	unsigned seq = nlh->nlmsg_seq;
 	int rc = 0;
 
 	ctx->extack[0] = '\0';
+	ctx->why[0] = '\0';
 	if (mnl_socket_sendto(ctx->sock, nlh, nlh->nlmsg_len) < 0) {
 		rc = -errno;
 		goto out;
@@ -366,8 +420,16 @@ static int transact(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void 
 			rc = errno == EINTR ? -EINTR : -errno;
 			break;
 		}
+		if (!datagram_ok(buf, (size_t)n)) {
+			snprintf(ctx->why, sizeof(ctx->why),
+				 "malformed reply: a message length runs past the %zd bytes "
+				 "received",
+				 n);
+			rc = -EBADMSG;
+			break;
+		}
 		errno = 0;
-		r = mnl_cb_run2(buf, (size_t)n, seq, ctx->portid, cb, data, ctl_cbs,
+		r = mnl_cb_run2(buf, (size_t)n, seq, ctx->portid, data_cb, &w, ctl_cbs,
 				MNL_ARRAY_SIZE(ctl_cbs));
 		if (r == MNL_CB_ERROR) {
 			rc = errno ? -errno : -EBADMSG;
@@ -403,9 +465,12 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
 	{
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+		if (mnl_attr_get_type(a) != CTRL_ATTR_FAMILY_ID)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
 			ctx->family = mnl_attr_get_u16(a);
+		else
+			ctx->family_malformed = true;
 	}
 	return MNL_CB_OK;
 }
@@ -475,7 +540,9 @@ static void nl_error(struct err_list *errs, struct nl_ctx *ctx, int rc, const ch
 			     : rc == -EOPNOTSUPP	   ? ERR_UNSUPPORTED
 							   : ERR_INTERNAL;
 
-	if (ctx->extack[0])
+	if (ctx->why[0])
+		err_add(errs, ERR_MALFORMED, -rc, "vdpa netlink", op, NULL, "%s", ctx->why);
+	else if (ctx->extack[0])
 		err_add(errs, code, -rc, "vdpa netlink", op, NULL, "%s (kernel: %s)",
 			vd_strerror(-rc), ctx->extack);
 	else
@@ -524,6 +591,12 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, ++ctx.seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VDPA_GENL_NAME_STR);
 	rc = transact(&ctx, nlh, family_cb, &ctx);
+	if (!rc && ctx.family_malformed) {
+		err_add(errs, ERR_MALFORMED, EBADMSG, "vdpa netlink", "CTRL_CMD_GETFAMILY", NULL,
+			"malformed reply: CTRL_ATTR_FAMILY_ID is not a 16-bit value");
+		rc = -EBADMSG;
+		goto out;
+	}
 	if (rc == -ENOENT || (!rc && !ctx.family)) {
 		struct vd_error *e =
 			err_add(errs, ERR_UNSUPPORTED, ENOENT, "vdpa netlink", "CTRL_CMD_GETFAMILY",
