@@ -62,13 +62,13 @@ const struct command commands[] = {
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_DATAPATH_OPTS },
 	{ "check", cmd_check, "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe]",
 	  "verdict for scripts: one line per device, the exit code says it all",
-	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on "
-	  "the\n"
+	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on the\n"
 	  "advertised backend features only (the device is opened read-only) and says so; with\n"
-	  "--probe the control-plane probe of 'vdpactl probe' runs first. --require takes backend\n"
-	  "feature names (iotlb_persist, suspend, resume, ...; case-insensitive, comma-separated,\n"
-	  "repeatable): the device passes when every required feature is offered (and, with\n"
-	  "--probe, IOTLB_PERSIST is also accepted); without --require it passes when trusted.\n"
+	  "--probe the probe of 'vdpactl probe' runs first (with its data path on simulators).\n"
+	  "--require takes backend feature names (iotlb_persist, suspend, resume, ...;\n"
+	  "case-insensitive, comma-separated, repeatable): the device passes when every required\n"
+	  "feature is offered (and, with --probe, IOTLB_PERSIST is also accepted); without\n"
+	  "--require it passes when trusted.\n"
 	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
 	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DEFAULT_ALL },

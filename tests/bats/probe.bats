@@ -7,10 +7,10 @@ load helpers
 # scenario device status basis severity reason-fragment
 verdicts() {
 	cat <<'EOF_T'
-sim-6.1    0 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
-sim-6.1    1 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
-sim-6.12   0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
-sim-6.12   1 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+sim-6.1    0 untrusted verified high   the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the device lost its translation on reset
+sim-6.1    1 untrusted verified high   the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the device lost its translation on reset
+sim-6.12   0 trusted   verified info   IOTLB_PERSIST is offered and accepted, and the device reached its buffers through the mapping after a reset
+sim-6.12   1 trusted   verified info   IOTLB_PERSIST is offered and accepted, and the device reached its buffers through the mapping after a reset
 vp-6.1     0 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7)
 vp-6.12    0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
 vp-6.12    1 trusted   probed info     IOTLB_PERSIST is offered and was accepted
@@ -33,6 +33,41 @@ EOF_T
 			fail "$scen/$dev: reason '$(jqo -r '.devices[0].verdict.reason')' lacks '$reason'"
 		assert_jq '.exit_code' "$want"
 	done < <(verdicts)
+}
+
+# scenario device status severity datapath-checks(before after compat), all with --datapath=force
+verified() {
+	cat <<'EOF_T'
+sim-6.1    0 untrusted high     pass fail not_run
+sim-6.12   0 trusted   info     pass pass fail
+sim-6.12   1 trusted   info     pass pass fail
+vp-6.1     0 untrusted high     pass pass not_run
+vp-6.1     1 untrusted high     pass pass not_run
+vp-6.12    0 trusted   info     pass pass pass
+vp-6.12    1 trusted   info     pass pass pass
+mlx5-6.6   0 untrusted high     pass fail not_run
+mlx5-6.12  0 trusted   info     pass pass fail
+vduse-6.12 0 untrusted high     pass pass not_run
+liar-6.12  0 untrusted critical pass fail fail
+EOF_T
+}
+
+@test "probe --datapath=force: every scenario's verified verdict, exactly; the liar is caught" {
+	local scen dev vstatus sev b a c want
+	while read -r scen dev vstatus sev b a c; do
+		want=0
+		[[ $vstatus == untrusted ]] && want=10
+		run -"$want" --separate-stderr fake "$scen" probe --datapath=force --timeout=0.3 --json "vhost-vdpa-$dev"
+		assert_schema
+		assert_jq '.devices[0].verdict | [.status, .basis, .severity]' "[\"$vstatus\",\"verified\",\"$sev\"]"
+		assert_jq '[.devices[0].verdict.checks[] | select(.id | startswith("datapath")) | .status]' "[\"$b\",\"$a\",\"$c\"]"
+	done < <(verified)
+	run -10 --separate-stderr fake liar-6.12 probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.reason' '"the driver claims IOTLB_PERSIST and drops mappings: with it acked, the device could not reach its buffers after a reset"'
+	run -10 --separate-stderr fake vduse-6.12 probe --datapath=force --timeout=0.3 --json --all
+	assert_jq '.devices[0].verdict.reason | endswith("; observed: the mapping survived this reset anyway, without any promise")' 'true'
+	run -10 --separate-stderr fake mlx5-6.6 probe --datapath=force --timeout=0.3 --json --all
+	assert_jq '.devices[0].probes[] | select(.id == "dp_compat_setup") | .detail | test("PA guard")' 'true'
 }
 
 @test "probe: exit codes 10 (untrusted) and 0 (trusted), summary counts" {
@@ -121,11 +156,11 @@ EOF_T
 @test "errno injection at every kernel call of the probe: no crash, no leak, documented exit" {
 	local log=$BATS_TEST_TMPDIR/fake.log kind k e
 	for kind in ioctl write; do
-		for k in $(seq 1 16); do
+		for k in $(seq 1 20); do
 			for e in EIO EFAULT; do
 				rm -f "$log"
 				FAKE_VDPA_LOG=$log FAKE_VDPA_INJECT="$kind:*@$k=$e" \
-					run --separate-stderr fake sim-6.12 probe --json vhost-vdpa-0
+					run --separate-stderr fake sim-6.12 probe --timeout=0.1 --json vhost-vdpa-0
 				case $status in 0 | 1 | 10 | 11) ;; *) fail "$kind@$k=$e: exit $status" ;; esac
 				assert_schema
 				run tail -1 "$log"
@@ -161,8 +196,10 @@ EOF_T
 	run -2 --separate-stderr fake sim-6.12 check --require ,
 }
 
-@test "check --probe: verdict basis probed; busy single device exit 6, mix exit 12" {
+@test "check --probe: the probe of 'vdpactl probe' (data path on simulators); busy exit 6, mix 12" {
 	run -0 --separate-stderr fake sim-6.12 check --probe --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.basis' '"verified"'
+	run -0 --separate-stderr fake vp-6.12 check --probe --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.basis' '"probed"'
 	run -6 --separate-stderr fake busy check --probe
 	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-1=EBUSY' run -12 --separate-stderr fake sim-6.12 check --probe --require iotlb_persist
