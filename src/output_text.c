@@ -297,11 +297,30 @@ static const char *or_dash(const char *s)
 	return s ? s : "-";
 }
 
+static int widest(int w, const char *s)
+{
+	int n = s ? (int)strlen(s) : 1;
+
+	return n > w ? n : w;
+}
+
 static void print_list(const struct pen *p, const struct run *r)
 {
-	fprintf(p->out, "%s%-12s %-7s %-22s %-14s %-12s %-18s %7s %11s%s\n", col(p, BOLD), "NAME",
-		"CLASS", "MGMTDEV", "PARENT DRIVER", "BOUND", "CHAR DEVICE", "MAX VQS",
-		"MAX VQ SIZE", col(p, RESET));
+	/* columns as wide as their longest value, so long names keep the table aligned */
+	int wn = 4, wm = 7, wp = 13, wb = 5, wc = 11;
+
+	for (size_t i = 0; i < r->n_dev; i++) {
+		const struct vdpa_device *d = &r->dev[i];
+
+		wn = widest(wn, d->name);
+		wm = widest(wm, d->mgmtdev);
+		wp = widest(wp, d->parent_driver);
+		wb = widest(wb, d->bound_driver);
+		wc = widest(wc, d->char_device ? d->char_device : "(none)");
+	}
+	fprintf(p->out, "%s%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s%s\n", col(p, BOLD), wn,
+		"NAME", "CLASS", wm, "MGMTDEV", wp, "PARENT DRIVER", wb, "BOUND", wc, "CHAR DEVICE",
+		"MAX VQS", "MAX VQ SIZE", col(p, RESET));
 	for (size_t i = 0; i < r->n_dev; i++) {
 		const struct vdpa_device *d = &r->dev[i];
 		char vqs[16] = "-", vqsize[16] = "-";
@@ -310,9 +329,9 @@ static void print_list(const struct pen *p, const struct run *r)
 			snprintf(vqs, sizeof(vqs), "%u", d->nl.max_vqs);
 		if (d->nl.has_max_vq_size)
 			snprintf(vqsize, sizeof(vqsize), "%u", d->nl.max_vq_size);
-		fprintf(p->out, "%-12s %-7s %-22s %-14s %-12s %-18s %7s %11s\n", d->name,
-			d->device_id.valid ? class_name(d->cls) : "-", or_dash(d->mgmtdev),
-			or_dash(d->parent_driver), or_dash(d->bound_driver),
+		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s\n", wn, d->name,
+			d->device_id.valid ? class_name(d->cls) : "-", wm, or_dash(d->mgmtdev), wp,
+			or_dash(d->parent_driver), wb, or_dash(d->bound_driver), wc,
 			d->char_device ? d->char_device : "(none)", vqs, vqsize);
 	}
 	for (size_t i = 0; i < r->n_dev; i++)
