@@ -71,7 +71,7 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 
 # Debian packages the build and the tests need; installed when missing and running as root.
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
-	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace
+	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel
 deps:
 	@tests/install-deps.sh $(DEB_PKGS)
 

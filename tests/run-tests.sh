@@ -61,7 +61,12 @@ for l in $LAYERS; do
 	case $l in
 	unit) layer unit unit_layer ;;
 	fake) layer fake env LD_PRELOAD="$top/tests/fake/libfakevdpa.so" tests/fake/selftest tests/fake/scenarios ;;
-	cli) layer cli bats --tap $(ls tests/bats/*.bats | grep -v /real_) ;;
+	cli)
+		# the fake-kernel files are independent: run them in parallel when GNU parallel is there
+		jobs=()
+		command -v parallel >/dev/null && jobs=(--jobs 4)
+		layer cli bats --tap "${jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
+		;;
 	real) layer real bats --tap tests/bats/real_*.bats ;;
 	*) echo "unknown layer $l" >&2; exit 2 ;;
 	esac
