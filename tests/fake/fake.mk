@@ -13,7 +13,7 @@ FAKE_LIB      := $(FAKE_DIR)/libfakevdpa.so
 FAKE_SELFTEST := $(FAKE_DIR)/selftest
 FAKE_SRCS     := $(addprefix $(FAKE_DIR)/,fake_core.c fake_scenario.c fake_inject.c \
                    fake_vhost.c fake_iotlb.c fake_sysfs.c fake_netlink.c fake_datapath.c)
-FAKE_HDRS     := $(addprefix $(FAKE_DIR)/,fake.h fake_uapi.h fake_vdpa.h)
+FAKE_HDRS     := $(addprefix $(FAKE_DIR)/,fake.h fake_uapi.h fake_vdpa.h) src/compat.h
 
 FAKE_CFLAGS   ?= -O2 -g
 FAKE_WARN     := -std=c11 -D_GNU_SOURCE -U_FORTIFY_SOURCE -Wall -Wextra -Werror
@@ -46,7 +46,7 @@ $(FAKE_DIR)/.selftest.flags: FAKE_ALWAYS
 $(FAKE_LIB): $(FAKE_SRCS) $(FAKE_HDRS) $(FAKE_DIR)/.lib.flags
 	$(FAKE_LIB_CMD)
 
-$(FAKE_SELFTEST): $(FAKE_DIR)/selftest.c $(FAKE_DIR)/fake_uapi.h $(FAKE_DIR)/fake_vdpa.h \
+$(FAKE_SELFTEST): $(FAKE_DIR)/selftest.c $(FAKE_DIR)/fake_uapi.h src/compat.h $(FAKE_DIR)/fake_vdpa.h \
                   $(FAKE_DIR)/.selftest.flags
 	$(FAKE_TEST_CMD)
 

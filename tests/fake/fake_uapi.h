@@ -16,32 +16,13 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
-/* Backend feature bit numbers (not masks). */
-#ifndef VHOST_BACKEND_F_RESUME
-#define VHOST_BACKEND_F_RESUME 0x5 /* Linux 6.3 */
-#endif
-#ifndef VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK
-#define VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK 0x6 /* Linux 6.6 */
-#endif
-#ifndef VHOST_BACKEND_F_DESC_ASID
-#define VHOST_BACKEND_F_DESC_ASID 0x7 /* Linux 6.7 */
-#endif
-#ifndef VHOST_BACKEND_F_IOTLB_PERSIST
-#define VHOST_BACKEND_F_IOTLB_PERSIST 0x8 /* Linux 6.7 */
-#endif
+/*
+ * What bookworm's 6.1 headers lack and vdpactl also needs (backend bits RESUME..IOTLB_PERSIST,
+ * VHOST_VDPA_RESUME, GET_VRING_DESC_GROUP, GET_VRING_SIZE) is defined once, in src/compat.h.
+ */
+#include "../../src/compat.h"
 
-/* ioctls added after 6.1. */
-#ifndef VHOST_VDPA_RESUME
-#define VHOST_VDPA_RESUME _IO(VHOST_VIRTIO, 0x7E) /* Linux 6.3 */
-#endif
-#ifndef VHOST_VDPA_GET_VRING_DESC_GROUP
-#define VHOST_VDPA_GET_VRING_DESC_GROUP \
-	_IOWR(VHOST_VIRTIO, 0x7F, struct vhost_vring_state) /* Linux 6.7 */
-#endif
-#ifndef VHOST_VDPA_GET_VRING_SIZE
-#define VHOST_VDPA_GET_VRING_SIZE \
-	_IOWR(VHOST_VIRTIO, 0x82, struct vhost_vring_state) /* Linux 6.9 */
-#endif
+/* ioctls only the fake needs. */
 #ifndef VHOST_GET_FEATURES_ARRAY
 /* Linux 6.17: struct vhost_features_array { __u64 count; __u64 features[]; } */
 #define VHOST_GET_FEATURES_ARRAY _IOR(VHOST_VIRTIO, 0x83, __u64)
