@@ -9,7 +9,8 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/vdpactl/kernels/<package-version>-<fragment sha256:12>/
 #     bzImage  config  build.log
 # Progress goes to stderr; stdout gets one line per kernel: the path of its bzImage.
-# Environment: KEEP_BUILD_TREE=1 keeps the extracted source and object tree after a build.
+# Environment: KEEP_BUILD_TREE=1 keeps the extracted source and object tree after a build;
+# KERNEL_PARALLEL=0 builds `all` one kernel after the other (default: both at once).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,6 +52,11 @@ ensure_packages() {
 # Options (without the CONFIG_ prefix) that the fragment wants =y.
 fragment_options() {
 	sed -n 's/^CONFIG_\([A-Za-z0-9_]*\)=y[[:space:]]*$/\1/p' "$fragment"
+}
+
+# Options that the fragment wants off ("# CONFIG_FOO is not set").
+fragment_disabled() {
+	sed -n 's/^# CONFIG_\([A-Za-z0-9_]*\) is not set[[:space:]]*$/\1/p' "$fragment"
 }
 
 # Prints the cache directory for VERSION (needs linux-source-VERSION installed).
@@ -122,7 +128,7 @@ build_one() {
 	src="$build/linux-source-$version"
 	[ -f "$src/Makefile" ] || fail_build "$log" "finding the source tree $src"
 
-	say "$version: configuring (tinyconfig + $(fragment_options | wc -l) options) after $((SECONDS - start)) s"
+	say "$version: configuring (tinyconfig + $(fragment_options | wc -l) options on, $(fragment_disabled | wc -l) off) after $((SECONDS - start)) s"
 	make -C "$src" O="$obj" tinyconfig >>"$log" 2>&1 || fail_build "$log" "make tinyconfig"
 	# Twice: an option can only stick once the menu or dependency enabled in pass 1 is visible.
 	for pass in 1 2; do
@@ -130,6 +136,9 @@ build_one() {
 		while read -r opt; do
 			args+=(--enable "$opt")
 		done < <(fragment_options)
+		while read -r opt; do
+			args+=(--disable "$opt")
+		done < <(fragment_disabled)
 		"$src/scripts/config" --file "$obj/.config" "${args[@]}" >>"$log" 2>&1 ||
 			fail_build "$log" "scripts/config (pass $pass)"
 		make -C "$src" O="$obj" olddefconfig >>"$log" 2>&1 ||
@@ -139,8 +148,12 @@ build_one() {
 	while read -r opt; do
 		grep -qx "CONFIG_$opt=y" "$obj/.config" || missing+=("CONFIG_$opt")
 	done < <(fragment_options)
+	while read -r opt; do
+		! grep -qx "CONFIG_$opt=y" "$obj/.config" || missing+=("CONFIG_$opt")
+	done < <(fragment_disabled)
 	if [ "${#missing[@]}" -gt 0 ]; then
-		say "$version: these options of $fragment are not =y in the final .config:"
+		say "$version: these options of $fragment do not have the value it asks for in the final .config"
+		say "(=y lines must be =y; 'is not set' lines must not be =y: something selects them):"
 		for opt in "${missing[@]}"; do
 			say "  $opt: $(grep -E "^(# )?${opt}[= ]" "$obj/.config" || echo 'absent (renamed or unreachable?)')"
 		done
@@ -177,6 +190,27 @@ for v in "${versions[@]}"; do
 done
 ensure_packages "${pkgs[@]}"
 
+if [ "${#versions[@]}" -eq 1 ] || [ "${KERNEL_PARALLEL:-1}" = 0 ]; then
+	for v in "${versions[@]}"; do
+		build_one "$v"
+	done
+	exit 0
+fi
+# Both kernels at once, each with make -j$(nproc): on 2 cores one build's serial stretches
+# (extracting the tarball, configuring, linking, compressing) run while the other compiles.
+# The bzImage paths still come out in version order.
+outs=$(mktemp -d)
+trap 'rm -rf "$outs"' EXIT
+pids=()
 for v in "${versions[@]}"; do
-	build_one "$v"
+	build_one "$v" >"$outs/$v" &
+	pids+=("$!")
 done
+rc=0
+for p in "${pids[@]}"; do
+	wait "$p" || rc=1
+done
+for v in "${versions[@]}"; do
+	cat "$outs/$v"
+done
+exit "$rc"
