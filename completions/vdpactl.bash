@@ -52,7 +52,7 @@ _vdpactl()
 	show | probe | check)
 		if [[ $cur == -* ]]; then
 			local extra="--all -a"
-			[[ $cmd == check ]] && extra+=" --require= --probe"
+			[[ $cmd == check ]] && extra+=" --require= --probe --datapath --datapath= --timeout="
 			[[ $cmd == probe ]] && extra+=" --datapath --datapath= --timeout="
 			COMPREPLY=($(compgen -W "$extra $global_opts" -- "$cur"))
 		else

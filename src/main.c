@@ -60,18 +60,21 @@ const struct command commands[] = {
 	  "also on real devices, after a warning (a frame goes out, a block is read); off skips "
 	  "it.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_DATAPATH_OPTS },
-	{ "check", cmd_check, "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe]",
+	{ "check", cmd_check,
+	  "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe [--datapath[=M]] [--timeout=SEC]]",
 	  "verdict for scripts: one line per device, the exit code says it all",
-	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on the\n"
+	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on "
+	  "the\n"
 	  "advertised backend features only (the device is opened read-only) and says so; with\n"
-	  "--probe the probe of 'vdpactl probe' runs first (with its data path on simulators).\n"
+	  "--probe the probe of 'vdpactl probe' runs first (with its data path on simulators;\n"
+	  "--datapath and --timeout, which need --probe, work as for probe).\n"
 	  "--require takes backend feature names (iotlb_persist, suspend, resume, ...;\n"
 	  "case-insensitive, comma-separated, repeatable): the device passes when every required\n"
 	  "feature is offered (and, with --probe, IOTLB_PERSIST is also accepted); without\n"
 	  "--require it passes when trusted.\n"
 	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
 	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
-	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DEFAULT_ALL },
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DATAPATH_OPTS | CMD_DEFAULT_ALL },
 	{ "features", cmd_features, "[NAMESPACE...]",
 	  "list every feature bit this build knows: bit, name, kernel version, meaning",
 	  "Prints the catalogue of backend, transport, net, block, device status and net status\n"
@@ -106,8 +109,10 @@ static const struct {
 	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
 	{ "    --require=FEAT", "check: backend features that must be offered (comma-separated)" },
 	{ "    --probe", "check: run the control-plane probe before deciding" },
-	{ "    --datapath[=M]", "probe: device-DMA verification: auto (default), force or off" },
-	{ "    --timeout=SEC", "probe: seconds to wait for each data-path round trip (2)" },
+	{ "    --datapath[=M]", "probe, check --probe: device-DMA verification: auto (default), "
+				"force or off" },
+	{ "    --timeout=SEC", "probe, check --probe: seconds to wait for each data-path round "
+			       "trip (2)" },
 	{ "-j, --json", "one JSON document on stdout, also on failure" },
 	{ "-p, --pretty", "indent the JSON document (implies --json)" },
 	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
@@ -387,6 +392,12 @@ int main(int argc, char **argv)
 			o.datapath_given ? "--datapath" : "--timeout", NULL,
 			"the %s command does not take this option (it belongs to probe)",
 			cmd->name);
+		return finish(&r, &o, VD_EXIT_USAGE, true);
+	}
+	if ((o.datapath_given || o.timeout_given) && (cmd->flags & CMD_CHECK_OPTS) && !o.probe) {
+		err_add(&r.errors, ERR_USAGE, 0, NULL,
+			o.datapath_given ? "--datapath" : "--timeout", NULL,
+			"check takes this option only with --probe (it tunes the probe)");
 		return finish(&r, &o, VD_EXIT_USAGE, true);
 	}
 	if (o.all && !(cmd->flags & CMD_TAKES_ALL)) {

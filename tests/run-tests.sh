@@ -4,7 +4,8 @@
 # "N passed, N failed, N skipped". Exit status: 0 only if nothing failed.
 #
 # Environment: VDPACTL (binary under test), OBJDIR (unit test binaries), SAN=1 (sanitizers),
-# LAYERS (space-separated subset of: unit fake cli real; default all).
+# LAYERS (space-separated subset of: unit fake cli real; default all), REAL_BACKGROUND=0 (run the
+# real-kernel layer in its turn instead of in the background from the start).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +14,11 @@ cd "$top"
 : "${LAYERS:=unit fake cli real}"
 export VDPACTL SAN
 out=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-tests.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+real_pid=""
+# an interrupted run also stops the background real-kernel layer (its own process group)
+trap '[[ -z $real_pid ]] || kill -- -"$real_pid" 2>/dev/null; rm -rf "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [[ $SAN == 1 ]]; then
 	# The fake kernel is preloaded after the sanitizer runtime: allow that order.
@@ -23,13 +28,10 @@ if [[ $SAN == 1 ]]; then
 fi
 
 passed=0 failed=0 skipped=0
-# layer NAME COMMAND...: run, save TAP, count; a non-zero exit with no "not ok" is a failure too
-layer() {
-	local name=$1 rc p f s
-	shift
-	echo "== $name"
-	"$@" >"$out/$name.tap" 2>"$out/$name.err"
-	rc=$?
+# report NAME RC: count the layer's saved TAP, show its failures, add to the totals; a non-zero
+# exit with no "not ok" is a failure too
+report() {
+	local name=$1 rc=$2 p f s
 	p=$(grep -cE '^ok [0-9]+' "$out/$name.tap" | head -1)
 	s=$(grep -cE '^ok [0-9]+.*# ?(skip|SKIP)' "$out/$name.tap" | head -1)
 	f=$(grep -cE '^not ok [0-9]+' "$out/$name.tap" | head -1)
@@ -48,6 +50,15 @@ layer() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# layer NAME COMMAND...: run, save TAP, report
+layer() {
+	local name=$1 rc=0
+	shift
+	echo "== $name"
+	"$@" >"$out/$name.tap" 2>"$out/$name.err" || rc=$?
+	report "$name" "$rc"
+}
+
 unit_layer() {
 	local t rc=0
 	for t in "$OBJDIR"/unit/test_*; do
@@ -57,17 +68,45 @@ unit_layer() {
 	return $rc
 }
 
+# bats --jobs N when GNU parallel is there (files, and tests within a file, run in parallel)
+bats_jobs=()
+command -v parallel >/dev/null && bats_jobs=(--jobs 4)
+
+real_layer() {
+	bats --tap "${bats_jobs[@]}" tests/bats/real_*.bats
+}
+
+# The real-kernel layer spends most of its time waiting for two QEMU guests: with other layers
+# to run, it starts first, in the background, and is reported in its place when it ends.
+if [[ " $LAYERS " == *" real "* && $(wc -w <<<"$LAYERS") -gt 1 && ${REAL_BACKGROUND:-1} == 1 ]]; then
+	set -m
+	(
+		rc=0
+		real_layer >"$out/real.tap" 2>"$out/real.err" || rc=$?
+		echo "$rc" >"$out/real.rc"
+	) &
+	real_pid=$!
+	set +m
+fi
+
 for l in $LAYERS; do
 	case $l in
 	unit) layer unit unit_layer ;;
 	fake) layer fake env LD_PRELOAD="$top/tests/fake/libfakevdpa.so" tests/fake/selftest tests/fake/scenarios ;;
 	cli)
-		# the fake-kernel files are independent: run them in parallel when GNU parallel is there
-		jobs=()
-		command -v parallel >/dev/null && jobs=(--jobs 4)
-		layer cli bats --tap "${jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
+		# the fake-kernel files are independent of each other
+		layer cli bats --tap "${bats_jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
 		;;
-	real) layer real bats --tap tests/bats/real_*.bats ;;
+	real)
+		if [[ -n $real_pid ]]; then
+			echo "== real (started in the background at the beginning)"
+			wait "$real_pid"
+			real_pid=""
+			report real "$(cat "$out/real.rc" 2>/dev/null || echo 1)"
+		else
+			layer real real_layer
+		fi
+		;;
 	*) echo "unknown layer $l" >&2; exit 2 ;;
 	esac
 done

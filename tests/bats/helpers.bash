@@ -24,6 +24,26 @@ assert_schema() {
 		fail "schema violation: $msg"
 }
 
+# In a loop, one validator run per document would cost a Python start-up (and the jsonschema
+# import, about 0.2 s) each time: schema_add LABEL keeps $output, and schema_check validates every
+# kept document in one run and fails naming each invalid one by its label.
+SCHEMA_N=0
+schema_add() {
+	local dir=$BATS_TEST_TMPDIR/schema
+	mkdir -p "$dir"
+	SCHEMA_N=$((SCHEMA_N + 1))
+	printf '%s\n' "$output" >"$dir/$(printf %04d "$SCHEMA_N")-${1//[^A-Za-z0-9_.@=+-]/_}.json"
+}
+
+schema_check() {
+	local dir=$BATS_TEST_TMPDIR/schema msg
+	[[ $SCHEMA_N -gt 0 ]] || fail "schema_check: no document was added"
+	msg=$(cd "$dir" && /usr/bin/python3 "$TESTS_DIR/validate-json.py" ./*.json 2>&1) ||
+		fail "schema violation: $msg"
+	rm -rf "$dir"
+	SCHEMA_N=0
+}
+
 # jqo FILTER: evaluate a jq filter on $output (stdout of the last run), compact output
 jqo() {
 	jq -c "$@" <<<"$output"

@@ -26,13 +26,14 @@ EOF_T
 	while read -r scen dev vstatus basis sev reason; do
 		want=0
 		[[ $vstatus == untrusted ]] && want=10
-		run -"$want" --separate-stderr fake "$scen" probe --json "vhost-vdpa-$dev"
-		assert_schema
+		run -"$want" --separate-stderr fake "$scen" probe --timeout=0.3 --json "vhost-vdpa-$dev"
+		schema_add "$scen-$dev"
 		assert_jq '.devices[0].verdict | [.status, .basis, .severity]' "[\"$vstatus\",\"$basis\",\"$sev\"]"
 		[[ $(jqo -r '.devices[0].verdict.reason') == *"$reason"* ]] ||
 			fail "$scen/$dev: reason '$(jqo -r '.devices[0].verdict.reason')' lacks '$reason'"
 		assert_jq '.exit_code' "$want"
 	done < <(verdicts)
+	schema_check
 }
 
 # Under AddressSanitizer most low addresses belong to its shadow memory: a physical guard
@@ -68,7 +69,7 @@ EOF_T
 		want=0
 		[[ $vstatus == untrusted ]] && want=10
 		run --separate-stderr fake "$scen" probe --datapath=force --timeout=0.3 --json "vhost-vdpa-$dev"
-		assert_schema
+		schema_add "$scen-$dev"
 		# Under AddressSanitizer most low addresses belong to its shadow memory: a physical
 		# guard page's address may then be a mapped address of this process, and the data
 		# path must refuse to run (spec 5.3) rather than risk identity DMA into it.
@@ -87,14 +88,17 @@ EOF_T
 	run --separate-stderr fake mlx5-6.6 probe --datapath=force --timeout=0.3 --json --all
 	assert_equal "$status" 10
 	san_refused_pa_guard || assert_jq '.devices[0].probes[] | select(.id == "dp_compat_setup") | .detail | test("PA guard")' 'true'
+	schema_check
 }
 
 @test "probe: exit codes 10 (untrusted) and 0 (trusted), summary counts" {
+	# the default data-path timeout (2 s) once; shorter ones elsewhere keep the suite fast
 	run -10 --separate-stderr fake sim-6.1 probe --all --json
 	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,0,2,0]'
-	run -0 --separate-stderr fake sim-6.12 probe --all --json
+	assert_jq '[.devices[].probes[] | select(.id == "dp_compat_after_reset") | .detail] | unique' '["no frame came back on RX queue 0 within 2 s","the READ of sector 0 did not complete within 2 s"]'
+	run -0 --separate-stderr fake sim-6.12 probe --all --timeout=0.3 --json
 	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,2,0,0]'
-	run -0 fake sim-6.12 probe --all
+	run -0 fake sim-6.12 probe --all --timeout=0.3
 	assert_line "2 devices: 2 trusted, 0 untrusted, 0 unknown"
 }
 
@@ -106,17 +110,17 @@ EOF_T
 	assert_jq '[.devices[0].probes[] | .duration_us | type] | unique' '["number"]'
 	assert_jq '.devices[0].probes[] | select(.id=="remap_overlap") | .error' '"EFAULT"'
 	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features") | .detail' '"acked 0x10e"'
-	run -10 fake sim-6.1 probe --json vhost-vdpa-0
+	run -10 fake sim-6.1 probe --timeout=0.3 --json vhost-vdpa-0
 	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features_persist") | [.status, .error]' '["pass","EOPNOTSUPP"]'
 	assert_jq '.devices[0].probes[] | select(.id=="set_backend_features") | .detail' '"acked 0xe"'
 }
 
 @test "probe: checks carry stable ids, advertised/observed and evidence" {
-	run -0 fake sim-6.12 probe --json vhost-vdpa-0
+	run -0 fake sim-6.12 probe --timeout=0.3 --json vhost-vdpa-0
 	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat"]'
 	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed, .evidence]' '["pass",true,true,["set_backend_features"]]'
 	assert_jq '.devices[0].verdict.checks[2] | [.status, .evidence]' '["pass",["reset","status_after_reset"]]'
-	run -10 fake sim-6.1 probe --json vhost-vdpa-0
+	run -10 fake sim-6.1 probe --timeout=0.3 --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.checks[0] | [.status, .advertised]' '["fail",false]'
 	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed]' '["pass",false,false]'
 	assert_jq '.devices[0].verdict.remedy | test("unmap every IOTLB mapping before a reset and map it again after")' 'true'
@@ -181,12 +185,13 @@ EOF_T
 				FAKE_VDPA_LOG=$log FAKE_VDPA_INJECT="$kind:*@$k=$e" \
 					run --separate-stderr fake sim-6.12 probe --timeout=0.1 --json vhost-vdpa-0
 				case $status in 0 | 1 | 10 | 11) ;; *) fail "$kind@$k=$e: exit $status" ;; esac
-				assert_schema
+				schema_add "$kind@$k=$e"
 				run tail -1 "$log"
 				assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
 			done
 		done
 	done
+	schema_check
 }
 
 @test "check: advertised only without --probe, and says so; opens read-only" {
@@ -223,6 +228,32 @@ EOF_T
 	run -6 --separate-stderr fake busy check --probe
 	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-1=EBUSY' run -12 --separate-stderr fake sim-6.12 check --probe --require iotlb_persist
 	assert_line --index 1 --regexp '^/dev/vhost-vdpa-1  fail  the device could not be examined: Device or resource busy$'
+}
+
+@test "check --probe --datapath/--timeout tune the probe as for probe; without --probe: exit 2" {
+	# 6.1 simulators lose the mapping: the lost round trip waits --timeout
+	run -10 --separate-stderr fake sim-6.1 check --probe --timeout=0.2 --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.basis' '"verified"'
+	assert_jq '.devices[0].probes[] | select(.id == "dp_compat_after_reset") | .detail' '"no frame came back on RX queue 0 within 0.2 s"'
+	run -10 --separate-stderr fake sim-6.1 check --probe --datapath=off --json vhost-vdpa-0
+	assert_jq '[.devices[0].verdict.basis, ([.devices[0].probes[] | select(.id | startswith("dp"))] | length)]' '["probed",0]'
+	# force runs it on a real (vp_vdpa) parent, with the warning
+	run -0 --separate-stderr fake vp-6.12 check --probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.basis' '"verified"'
+	[[ $stderr == *"vhost-vdpa-0: warning: --datapath=force sends a broadcast frame (ethertype 0x88b5) through the real device"* ]] ||
+		fail "no warning: $stderr"
+	local log=$BATS_TEST_TMPDIR/fake.log
+	for opt in --timeout=1 --datapath --datapath=force; do
+		rm -f "$log"
+		FAKE_VDPA_LOG=$log run -2 --separate-stderr fake sim-6.12 check "$opt" --json
+		assert_equal "$(head -1 <<<"$stderr")" "vdpactl: ${opt%%=*}: check takes this option only with --probe (it tunes the probe)"
+		assert_jq '[.command, .exit_code, .errors[0].code]' '["check",2,"usage"]'
+		# a usage error opens nothing
+		run grep -c '^open /dev/vhost-vdpa' "$log"
+		assert_output "0"
+	done
+	run -2 --separate-stderr fake sim-6.12 check --probe --timeout=0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --timeout: invalid value '0': seconds, more than 0 and at most 600"
 }
 
 @test "a kernel that offers IOTLB_PERSIST but refuses it on SET: untrusted, critical" {

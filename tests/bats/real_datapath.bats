@@ -6,57 +6,29 @@
 #   6.12 simulators: survive with IOTLB_PERSIST acked, lost without -> trusted (verified)
 #   vp_vdpa net and blk (--datapath=force): survive on both kernels -> trusted/verified on
 #   6.12, untrusted on 6.1 with the observation that it survived without a promise.
-# One boot per kernel in setup_file; CI=true never skips.
+# One boot per kernel for the whole real layer (real_vm.bash, shared with real_kernel.bats);
+# the commands are real_vm_commands' dp_* lines. CI=true never skips.
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
-
-commands() {
-	cat <<'EOF_C'
-vdpactl probe --all --timeout 1 --json
-vdpactl probe --all --datapath=force --timeout 1 --json
-VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
-vdpactl probe --all --datapath=off --json
-dmesg
-EOF_C
-}
+load real_vm
 
 setup_file() {
-	export ROOT
-	ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-	export VDPACTL="${VDPACTL:-$ROOT/vdpactl}"
-	export R="$BATS_FILE_TMPDIR/vm"
-	export VM_SKIP=""
-	if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
-		[ "${CI:-}" != true ] || { echo "CI=true: QEMU must run" >&2; return 1; }
-		VM_SKIP="qemu-system-x86_64 cannot run here: real-kernel data-path layer NOT RUN"
-		return 0
-	fi
-	mkdir -p "$R"
-	commands >"$R/commands"
-	"$ROOT/tests/vm/build-kernel.sh" all >/dev/null 2>"$R/build.log" || { cat "$R/build.log" >&2; return 1; }
-	local k
-	for k in 6.1 6.12; do
-		(
-			rc=0
-			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --commands "$R/commands" \
-				--out "$R/$k" --timeout "${VM_TIMEOUT:-180}" 2>"$R/run-$k.log" || rc=$?
-			echo "$rc" >"$R/run-$k.rc"
-		) &
-	done
-	wait
+	real_vm_setup
 }
 
 setup() {
 	[ -z "$VM_SKIP" ] || skip "$VM_SKIP"
 }
 
-# res KERNEL N: load command N's results into $output/$stderr/$status
+# res KERNEL auto|force|identity|off|dmesg: load that command's results (real_vm_commands) into
+# $output/$stderr/$status. auto and off are real_kernel.bats' probe_auto_json and probe_json.
 res() {
-	[ "$(cat "$R/run-$1.rc")" = 0 ] || { cat "$R/run-$1.log" >&2; tail -30 "$R/$1/console.log" >&2; return 1; }
-	output=$(cat "$R/$1/$2.stdout")
-	stderr=$(cat "$R/$1/$2.stderr")
-	status=$(cat "$R/$1/$2.rc")
+	case $2 in
+	auto) load_result "$1" probe_auto_json ;;
+	off) load_result "$1" probe_json ;;
+	*) load_result "$1" "dp_$2" ;;
+	esac
 }
 
 # verdicts DOC: "name status basis before after compat" per device
@@ -66,58 +38,58 @@ verdicts() {
 }
 
 @test "6.1: simulators lose their mapping on reset: untrusted (verified); vp_vdpa not run by default" {
-	res 6.1 1
+	res 6.1 auto
 	assert_equal "$status" 10
 	run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" - <<<"$output"
-	res 6.1 1
+	res 6.1 auto
 	run verdicts
 	assert_line "net0 untrusted verified pass fail not_run"
 	assert_line "blk0 untrusted verified pass fail not_run"
 	assert_line "vpnet0 untrusted probed not_run not_run not_run"
 	assert_line "vpblk0 untrusted probed not_run not_run not_run"
-	res 6.1 1
+	res 6.1 auto
 	run jq -r '.devices[] | select(.name == "net0") | .verdict.reason' <<<"$output"
 	assert_output "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the device lost its translation on reset"
-	res 6.1 1
+	res 6.1 auto
 	run jq -r '.devices[] | select(.name == "vpnet0") | .probes[] | select(.id == "datapath") | .detail' <<<"$output"
 	assert_output "not a simulator: it would send a frame through real hardware onto its network; --datapath=force runs it"
 }
 
 @test "6.1: vp_vdpa with --datapath=force survives the reset, but is still untrusted (no promise)" {
-	res 6.1 2
+	res 6.1 force
 	assert_equal "$status" 10
 	run verdicts
 	assert_line "vpnet0 untrusted verified pass pass not_run"
 	assert_line "vpblk0 untrusted verified pass pass not_run"
-	res 6.1 2
+	res 6.1 force
 	run jq -r '.devices[] | select(.name == "vpblk0") | .verdict.reason' <<<"$output"
 	assert_output --partial "; observed: the mapping survived this reset anyway, without any promise"
-	res 6.1 2
+	res 6.1 force
 	[[ $stderr == *"vhost-vdpa-2: warning: --datapath=force sends a broadcast frame (ethertype 0x88b5) through the real device"* ]]
 	[[ $stderr == *"vhost-vdpa-3: warning: --datapath=force reads sector 0 through the real device"* ]]
 }
 
 @test "6.1: the simulator's lost DMA shows in dmesg (Failed to access avail idx)" {
-	res 6.1 5
+	res 6.1 dmesg
 	[[ $output == *"Failed to access avail idx"* ]] || fail "no vringh failure in dmesg"
 }
 
 @test "6.12: simulators keep the mapping with IOTLB_PERSIST acked, lose it without: trusted (verified)" {
-	res 6.12 1
+	res 6.12 auto
 	assert_equal "$status" 0
 	run verdicts
 	assert_line "net0 trusted verified pass pass fail"
 	assert_line "blk0 trusted verified pass pass fail"
-	res 6.12 1
+	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "net0") | [(.probes[] | .id)] | join(" ")' <<<"$output"
 	assert_output "open identify memory set_backend_features set_owner map reset status_after_reset remap_overlap invalidate remap cleanup dp_setup dp_before_reset dp_reset dp_after_reset dp_compat_setup dp_compat_before_reset dp_compat_reset dp_compat_after_reset"
-	res 6.12 1
+	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "blk0") | .verdict.checks[] | select(.id == "datapath_after_reset") | .detail' <<<"$output"
 	assert_output --regexp '^survived after the reset: READ of sector 0 completed: status OK, [0-9]+ of 512 bytes changed from the fill pattern$'
 }
 
 @test "6.12: vp_vdpa with --datapath=force survives with and without IOTLB_PERSIST: trusted (verified)" {
-	res 6.12 2
+	res 6.12 force
 	assert_equal "$status" 0
 	run verdicts
 	assert_line "vpnet0 trusted verified pass pass pass"
@@ -126,21 +98,21 @@ verdicts() {
 
 @test "6.12: an IOVA equal to the buffer's own address hides the dropped mapping (why vdpactl never uses one)" {
 	# default IOVAs: without IOTLB_PERSIST acked the simulator loses the mapping ...
-	res 6.12 1
+	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "net0") | .verdict.checks[] | select(.id == "datapath_after_reset_compat") | .status' <<<"$output"
 	assert_output "fail"
 	# ... but with IOVA == the buffer's address the compat reset's identity map "works"
-	res 6.12 3
+	res 6.12 identity
 	run jq -r '.devices[0].verdict.checks[] | select(.id == "datapath_after_reset_compat") | .status' <<<"$output"
 	assert_output "pass"
-	res 6.12 3
+	res 6.12 identity
 	run jq -r '.devices[0].probes[] | select(.id == "dp_setup") | .detail' <<<"$output"
 	assert_output --partial "UNSAFE identity IOVAs (testing)"
 }
 
 @test "--datapath=off skips the data path: basis probed" {
 	for k in 6.1 6.12; do
-		res $k 4
+		res $k off
 		run jq -r '[.devices[].verdict.basis] | unique | join(" ")' <<<"$output"
 		assert_output "probed"
 	done
@@ -148,7 +120,7 @@ verdicts() {
 
 @test "no kernel warning, oops or IOMMU fault after the data-path runs" {
 	for k in 6.1 6.12; do
-		res $k 5
+		res $k dmesg
 		run grep -E 'WARNING:|BUG:|Oops|Call Trace|DMAR: .*fault' <<<"$output"
 		assert_failure 1
 	done
@@ -157,7 +129,7 @@ verdicts() {
 @test "every JSON document from the real kernels is valid against the schema" {
 	local k n
 	for k in 6.1 6.12; do
-		for n in 1 2 3 4; do
+		for n in auto force identity off; do
 			res $k $n
 			run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" - <<<"$output"
 		done

@@ -2,10 +2,11 @@
 # Real-kernel layer: vdpactl against Debian's 6.1 and 6.12 kernels built with vdpa_sim and
 # vp_vdpa (tests/vm/build-kernel.sh), booted under QEMU (tests/vm/run-vm.sh).
 #
-# Each kernel boots ONCE in setup_file with four devices (net0 = vdpasim_net, blk0 =
-# vdpasim_blk, vpnet0 / vpblk0 = vp_vdpa on QEMU virtio-net-pci / virtio-blk-pci behind an
-# Intel IOMMU) and runs every command below in that one boot; the tests assert on the captured
-# stdout, stderr and exit codes. The expected values are what these kernels really report
+# Each kernel boots ONCE for the whole real layer (real_vm.bash, shared with
+# real_datapath.bats) with four devices (net0 = vdpasim_net, blk0 = vdpasim_blk, vpnet0 /
+# vpblk0 = vp_vdpa on QEMU virtio-net-pci / virtio-blk-pci behind an Intel IOMMU) and runs every
+# command of real_vm_commands in that one boot; the tests assert on the captured stdout, stderr
+# and exit codes. The expected values are what these kernels really report
 # (tests/vm/README.md).
 #
 # Conformance with the fake kernel (tests/fake): the same commands run on the host under
@@ -18,62 +19,13 @@
 # Run: make check-real, or VDPACTL=$PWD/vdpactl bats tests/bats/real_kernel.bats
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
 #   VM_OUT (keep results there instead of a temporary directory), VM_TIMEOUT (seconds per boot,
-#   default 120), CI=true (never skip: no QEMU is a failure).
+#   default 180), CI=true (never skip: no QEMU is a failure).
 
 # shellcheck disable=SC2030,SC2031 # bats runs each test in a subshell on purpose
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
-
-# Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
-vm_commands() {
-	cat <<'EOF'
-nodes	for d in /dev/vhost-vdpa-*; do stat -c '%n %F %a %t' "$d"; done; awk '$2 == "vhost-vdpa" { printf "major %x\n", $1 }' /proc/devices
-vdpa_json	vdpa -j dev show
-show_json	vdpactl show --all --json
-show_text	vdpactl show --all
-list_json	vdpactl list --json
-list_text	vdpactl list
-vdpa_mgmt	vdpa -j mgmtdev show
-vdpa_config_net0	vdpa -j dev config show net0
-vdpa_config_vpnet0	vdpa -j dev config show vpnet0
-probe_json	vdpactl probe --all --json --datapath=off
-probe_text	vdpactl probe --all --datapath=off
-probe_auto_json	vdpactl probe --all --json
-check_req	vdpactl check --require iotlb_persist
-check_probe_json	vdpactl check --probe --require iotlb_persist --json
-holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
-holder_wait	i=0; until grep -q '^held' /tmp/holder.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/holder.err >&2; exit 1; }; sleep 0.05; done; cat /tmp/holder.out
-busy_text	vdpactl show /dev/vhost-vdpa-0
-busy_json	vdpactl show --json /dev/vhost-vdpa-0
-busy_all	vdpactl show --all --json
-list_held	vdpactl list --json
-holder_finish	touch /tmp/holder.go; i=0; until [ -s /tmp/holder.rc ]; do i=$((i + 1)); [ $i -lt 200 ] || exit 99; sleep 0.05; done; cat /tmp/holder.out; cat /tmp/holder.err >&2; exit "$(cat /tmp/holder.rc)"
-after_holder	vdpactl show --json /dev/vhost-vdpa-0
-nlprobe	nlprobe
-nlprobe_noack	nlprobe -A get-dev=nosuchdev get-config=nosuchdev get-mgmtdev=nosuchdev
-nlprobe_cap	nlprobe -C get-dev=nosuchdev get-config=blk0 get-config=vpblk0
-nlprobe_sysfs	nlprobe sysfs
-nlprobe_vq	nlprobe vq=/dev/vhost-vdpa-0 vq=/dev/vhost-vdpa-1 vq=/dev/vhost-vdpa-2 vq=/dev/vhost-vdpa-3
-vdpa_mgmt_text	vdpa mgmtdev show
-vdpa_mgmt_pretty	vdpa -j -p mgmtdev show
-vdpa_dev_text	vdpa dev show
-vdpa_config_json	vdpa -j dev config show
-vdpa_config_text	vdpa dev config show
-vdpa_config_blk0	vdpa -j dev config show blk0
-vdpa_config_vpblk0	vdpa -j dev config show vpblk0
-vdpa_dev_nosuch	vdpa -j dev show nosuch
-vdpa_mgmt_nosuch	vdpa mgmtdev show pci/0000:00:09.0
-big_vduse	vduse-mk vduse0 2 300000044 1 0008000000000000000000007e0000000000000000020000 && vdpa dev add mgmtdev vduse name vduse0
-big_sims	i=1; while [ $i -le 60 ]; do vdpa dev add mgmtdev vdpasim_net name s$i || exit 1; i=$((i + 1)); done
-big_nlprobe	nlprobe dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
-big_nlprobe16k	nlprobe -b 16384 dump-dev dump-config
-big_sysfs	nlprobe sysfs
-big_vdpa_dev	vdpa -j dev show
-big_vdpa_config	vdpa -j dev config show
-big_list	vdpactl list --json
-EOF
-}
+load real_vm
 
 # What the kernels report, per kernel and device (measured; see tests/vm/README.md):
 # kernel dev class backend_raw iotlb_persist device_features_raw config_size iova_last vqs groups AS
@@ -103,98 +55,11 @@ expect() {
 }
 
 setup_file() {
-	export ROOT
-	ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-	export VDPACTL="${VDPACTL:-$ROOT/vdpactl}"
-	export VM_RESULTS="${VM_OUT:-$BATS_FILE_TMPDIR/vm}"
-	export VM_SKIP=""
-
-	if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
-		if [ "${CI:-}" = true ]; then
-			echo "qemu-system-x86_64 cannot run, and CI=true forbids skipping the real-kernel layer" >&2
-			return 1
-		fi
-		VM_SKIP="qemu-system-x86_64 cannot run here (install qemu-system-x86): real-kernel layer NOT RUN"
-		return 0
-	fi
-	[ -x "$VDPACTL" ] || { echo "VDPACTL=$VDPACTL is not an executable (run make first)" >&2; return 1; }
-
-	local holder="${HOLDER:-$ROOT/tests/vm/holder}"
-	if ! [ -x "$holder" ] || [ "$ROOT/tests/vm/holder.c" -nt "$holder" ]; then
-		holder="$BATS_FILE_TMPDIR/holder"
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$holder" \
-			"$ROOT/tests/vm/holder.c" || { echo "cannot build the static holder" >&2; return 1; }
-	fi
-
-	# measuring helpers of the fake kernel: static for the guest, dynamic (under the fake) for
-	# the host; and the fake itself, for the conformance tests
-	local tools="$BATS_FILE_TMPDIR/tools"
-	mkdir -p "$tools/guest" "$tools/host"
-	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/nlprobe" \
-		"$ROOT/tests/fake/nlprobe.c" &&
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/vduse-mk" \
-			"$ROOT/tests/fake/vduse-mk.c" &&
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -o "$tools/host/nlprobe" \
-			"$ROOT/tests/fake/nlprobe.c" ||
-		{ echo "cannot build tests/fake/nlprobe.c or vduse-mk.c" >&2; return 1; }
-	export NLPROBE="$tools/host/nlprobe"
-	make -s -C "$ROOT" tests/fake/libfakevdpa.so >/dev/null ||
-		{ echo "cannot build the fake kernel (make tests/fake/libfakevdpa.so)" >&2; return 1; }
-
-	mkdir -p "$VM_RESULTS"
-	vm_commands | cut -f1 >"$VM_RESULTS/names"
-	vm_commands | cut -f2- >"$VM_RESULTS/commands"
-
-	# Kernels one at a time (a cold build takes minutes and both cores), then both boots at once.
-	"$ROOT/tests/vm/build-kernel.sh" all >/dev/null 2>"$VM_RESULTS/build-kernel.log" || {
-		cat "$VM_RESULTS/build-kernel.log" >&2
-		return 1
-	}
-	local k
-	for k in 6.1 6.12; do
-		(
-			rc=0
-			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
-				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
-				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
-				--timeout "${VM_TIMEOUT:-120}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
-			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
-		) &
-	done
-	wait
+	real_vm_setup
 }
 
 setup() {
 	[ -z "$VM_SKIP" ] || skip "$VM_SKIP"
-}
-
-# need_boot KERNEL: fail with run-vm's own diagnosis if the boot did not bring back everything.
-need_boot() {
-	if [ "$(cat "$VM_RESULTS/run-vm-$1.rc" 2>/dev/null)" != 0 ]; then
-		echo "the $1 guest run failed:" >&2
-		cat "$VM_RESULTS/run-vm-$1.log" >&2
-		echo "--- last lines of $VM_RESULTS/$1/console.log:" >&2
-		tail -n 30 "$VM_RESULTS/$1/console.log" >&2 2>/dev/null || true
-		return 1
-	fi
-}
-
-# result KERNEL NAME stdout|stderr|rc: path of a command's captured output.
-result() {
-	local n
-	n=$(grep -nx "$2" "$VM_RESULTS/names" | cut -d: -f1)
-	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
-	printf '%s/%s/%s.%s\n' "$VM_RESULTS" "$1" "$n" "$3"
-}
-
-# load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
-load_result() {
-	need_boot "$1"
-	output=$(cat "$(result "$1" "$2" stdout)")
-	stderr=$(cat "$(result "$1" "$2" stderr)")
-	status=$(cat "$(result "$1" "$2" rc)")
-	lines=()
-	[ -z "$output" ] || mapfile -t lines <<<"$output"
 }
 
 # chardev KERNEL DEV: the /dev/vhost-vdpa-N the guest found for a vdpa device name (from sysfs).
@@ -716,9 +581,9 @@ conformance_vdpactl() {
 	same_document "$1" probe_json
 	# with the data path (auto: the simulators): the fake's devices loop frames and read
 	# blocks, and lose their translation on reset exactly when the VM's do
-	on_fake "$(scenario "$1")" "$VDPACTL" probe --all --json
+	on_fake "$(scenario "$1")" "$VDPACTL" probe --all --timeout 1 --json
 	same_document "$1" probe_auto_json
-	on_fake "$(scenario "$1")" "$VDPACTL" check --probe --require iotlb_persist --json
+	on_fake "$(scenario "$1")" "$VDPACTL" check --probe --timeout 1 --require iotlb_persist --json
 	same_document "$1" check_probe_json
 }
 

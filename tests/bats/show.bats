@@ -25,23 +25,18 @@ EOF_T
 	local scen dev class braw persist draw csize ilast vqs groups as vring
 	while read -r scen dev class braw persist draw csize ilast vqs groups as vring; do
 		run -0 --separate-stderr fake "$scen" show --json "vhost-vdpa-$dev"
-		assert_schema
-		local d='.devices[0]'
-		assert_jq "$d.class" "\"$class\""
-		assert_jq "$d.backend_features.raw" "\"$braw\""
-		assert_jq "$d.backend_features.iotlb_persist" "$persist"
-		assert_jq "$d.device_features.raw" "\"$draw\""
-		assert_jq "$d.limits.config_size" "$csize"
-		assert_jq "$d.limits.iova_range.last" "\"$ilast\""
-		assert_jq "$d.limits.vq_count" "$vqs"
-		assert_jq "$d.limits.groups" "$groups"
-		assert_jq "$d.limits.address_spaces" "$as"
-		assert_jq "$d.limits.max_vring_size" "$vring"
-		assert_jq "$d.status.raw" '"0x00"'
-		assert_jq "$d.errors" '[]'
-		assert_jq '.complete' 'true'
-		assert_jq '.exit_code' '0'
+		schema_add "$scen-$dev"
+		# one jq run per device, every field compared with its JSON type (strings quoted)
+		local got want
+		got=$(jqo -r '[(.devices[0] | .class, .backend_features.raw, .backend_features.iotlb_persist,
+			.device_features.raw, .limits.config_size, .limits.iova_range.last, .limits.vq_count,
+			.limits.groups, .limits.address_spaces, .limits.max_vring_size, .status.raw, .errors),
+			.complete, .exit_code] | map(tojson) | join(" ")')
+		want="\"$class\" \"$braw\" $persist \"$draw\" $csize \"$ilast\" $vqs $groups $as $vring \"0x00\" [] true 0"
+		[[ $got == "$want" ]] || fail "$scen vhost-vdpa-$dev: got  $got
+want $want"
 	done < <(expected_table)
+	schema_check
 }
 
 @test "backend bits are decoded by name; IOTLB_PERSIST called out" {

@@ -235,8 +235,11 @@ n=0
 while IFS= read -r line || [ -n "$line" ]; do
 	n=$((n + 1))
 	echo "vm: [$n] start: $line"
+	read -r c0 _ </proc/uptime
 	(cd /tmp && exec sh -c "$line") </dev/null >/tmp/$n.stdout 2>/tmp/$n.stderr
 	rc=$?
+	read -r c1 _ </proc/uptime
+	echo "command_$n=$c0-$c1" >>/tmp/cmdtimes
 	echo "$rc" >/tmp/$n.rc
 	echo "vm: [$n] rc=$rc"
 	emit $n.stdout /tmp/$n.stdout
@@ -245,6 +248,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 done </commands
 read -r t2 _ </proc/uptime
 printf 'guest_init_start=%s\nguest_setup_done=%s\nguest_commands_done=%s\n' "$t0" "$t1" "$t2" >/tmp/timing
+cat /tmp/cmdtimes >>/tmp/timing 2>/dev/null
 emit timing /tmp/timing
 dmesg >/tmp/dmesg
 emit dmesg /tmp/dmesg

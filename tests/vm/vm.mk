@@ -4,7 +4,7 @@
 #   make vm-kernels       build the 6.1 and 6.12 test kernels (cached outside the work tree in
 #                         $${XDG_CACHE_HOME:-$$HOME/.cache}/vdpactl/kernels; a warm run costs nothing)
 #   make tests/vm/holder  the static helper that holds a device open inside the VM
-#   make check-real       boot both kernels under QEMU and run tests/bats/real_kernel.bats
+#   make check-real       boot both kernels under QEMU (once) and run tests/bats/real_*.bats
 #   make vm-clean         remove what this fragment built in the work tree (not the kernel cache)
 
 VM_DIR := tests/vm
@@ -21,7 +21,7 @@ $(VM_HOLDER): $(VM_DIR)/holder.c
 
 check-real: $(VDPACTL) $(VM_HOLDER) vm-kernels
 	$(if $(VDPACTL),,$(error VDPACTL (the vdpactl binary) must be set before including tests/vm/vm.mk))
-	VDPACTL=$(abspath $(VDPACTL)) HOLDER=$(abspath $(VM_HOLDER)) bats tests/bats/real_kernel.bats
+	VDPACTL=$(abspath $(VDPACTL)) HOLDER=$(abspath $(VM_HOLDER)) bats tests/bats/real_kernel.bats tests/bats/real_datapath.bats
 
 vm-clean:
 	rm -f $(VM_HOLDER)

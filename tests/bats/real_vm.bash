@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The real-kernel layer's one boot per kernel, shared by real_kernel.bats and real_datapath.bats.
+#
+# real_vm_setup (from each file's setup_file) builds the guest tools and the kernels and boots
+# 6.1 and 6.12 at once, each running every command below, in one QEMU run per kernel. The
+# results go to $VM_OUT if set, else to $BATS_RUN_TMPDIR/real-vm; a second file in the same bats
+# run finds them there (a lock and a marker naming the run) and boots nothing. Running a single
+# file still boots both kernels with every command.
+#
+# Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
+#   VM_OUT (keep results there), VM_TIMEOUT (seconds per boot, default 180), CI=true (never skip:
+#   no QEMU is a failure).
+
+# Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
+# real_kernel.bats uses all but the dp_* ones; real_datapath.bats the dp_* ones (before the
+# holder and the 61 extra devices, so that --all sees the four devices), probe_json and
+# probe_auto_json.
+real_vm_commands() {
+	cat <<'EOF'
+nodes	for d in /dev/vhost-vdpa-*; do stat -c '%n %F %a %t' "$d"; done; awk '$2 == "vhost-vdpa" { printf "major %x\n", $1 }' /proc/devices
+vdpa_json	vdpa -j dev show
+show_json	vdpactl show --all --json
+show_text	vdpactl show --all
+list_json	vdpactl list --json
+list_text	vdpactl list
+vdpa_mgmt	vdpa -j mgmtdev show
+vdpa_config_net0	vdpa -j dev config show net0
+vdpa_config_vpnet0	vdpa -j dev config show vpnet0
+probe_json	vdpactl probe --all --json --datapath=off
+probe_text	vdpactl probe --all --datapath=off
+probe_auto_json	vdpactl probe --all --timeout 1 --json
+check_req	vdpactl check --require iotlb_persist
+check_probe_json	vdpactl check --probe --timeout 1 --require iotlb_persist --json
+dp_force	vdpactl probe --all --datapath=force --timeout 1 --json
+dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
+dp_dmesg	dmesg
+holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
+holder_wait	i=0; until grep -q '^held' /tmp/holder.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/holder.err >&2; exit 1; }; sleep 0.05; done; cat /tmp/holder.out
+busy_text	vdpactl show /dev/vhost-vdpa-0
+busy_json	vdpactl show --json /dev/vhost-vdpa-0
+busy_all	vdpactl show --all --json
+list_held	vdpactl list --json
+holder_finish	touch /tmp/holder.go; i=0; until [ -s /tmp/holder.rc ]; do i=$((i + 1)); [ $i -lt 200 ] || exit 99; sleep 0.05; done; cat /tmp/holder.out; cat /tmp/holder.err >&2; exit "$(cat /tmp/holder.rc)"
+after_holder	vdpactl show --json /dev/vhost-vdpa-0
+nlprobe	nlprobe
+nlprobe_noack	nlprobe -A get-dev=nosuchdev get-config=nosuchdev get-mgmtdev=nosuchdev
+nlprobe_cap	nlprobe -C get-dev=nosuchdev get-config=blk0 get-config=vpblk0
+nlprobe_sysfs	nlprobe sysfs
+nlprobe_vq	nlprobe vq=/dev/vhost-vdpa-0 vq=/dev/vhost-vdpa-1 vq=/dev/vhost-vdpa-2 vq=/dev/vhost-vdpa-3
+vdpa_mgmt_text	vdpa mgmtdev show
+vdpa_mgmt_pretty	vdpa -j -p mgmtdev show
+vdpa_dev_text	vdpa dev show
+vdpa_config_json	vdpa -j dev config show
+vdpa_config_text	vdpa dev config show
+vdpa_config_blk0	vdpa -j dev config show blk0
+vdpa_config_vpblk0	vdpa -j dev config show vpblk0
+vdpa_dev_nosuch	vdpa -j dev show nosuch
+vdpa_mgmt_nosuch	vdpa mgmtdev show pci/0000:00:09.0
+big_vduse	vduse-mk vduse0 2 300000044 1 0008000000000000000000007e0000000000000000020000 && vdpa dev add mgmtdev vduse name vduse0
+big_sims	i=1; while [ $i -le 60 ]; do vdpa dev add mgmtdev vdpasim_net name s$i || exit 1; i=$((i + 1)); done
+big_nlprobe	nlprobe dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
+big_nlprobe16k	nlprobe -b 16384 dump-dev dump-config
+big_sysfs	nlprobe sysfs
+big_vdpa_dev	vdpa -j dev show
+big_vdpa_config	vdpa -j dev config show
+big_list	vdpactl list --json
+EOF
+}
+
+# real_vm_setup: sets ROOT, VDPACTL, VM_RESULTS, NLPROBE, VM_SKIP; boots unless this bats run
+# already did.
+real_vm_setup() {
+	export ROOT
+	ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	export VDPACTL="${VDPACTL:-$ROOT/vdpactl}"
+	export VM_RESULTS="${VM_OUT:-$BATS_RUN_TMPDIR/real-vm}"
+	export VM_SKIP=""
+	export NLPROBE="$VM_RESULTS/tools/host/nlprobe"
+
+	if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
+		if [ "${CI:-}" = true ]; then
+			echo "qemu-system-x86_64 cannot run, and CI=true forbids skipping the real-kernel layer" >&2
+			return 1
+		fi
+		VM_SKIP="qemu-system-x86_64 cannot run here (install qemu-system-x86): real-kernel layer NOT RUN"
+		return 0
+	fi
+	[ -x "$VDPACTL" ] || { echo "VDPACTL=$VDPACTL is not an executable (run make first)" >&2; return 1; }
+
+	mkdir -p "$VM_RESULTS"
+	local lock rc=0
+	exec {lock}>"$VM_RESULTS/.lock"
+	flock "$lock"
+	if [ "$(cat "$VM_RESULTS/.booted" 2>/dev/null)" = "$BATS_RUN_TMPDIR" ]; then
+		exec {lock}>&-
+		return 0
+	fi
+	real_vm_boot || rc=$?
+	[ "$rc" -ne 0 ] || echo "$BATS_RUN_TMPDIR" >"$VM_RESULTS/.booted"
+	exec {lock}>&-
+	return "$rc"
+}
+
+real_vm_boot() {
+	rm -f "$VM_RESULTS/.booted"
+	local tools="$VM_RESULTS/tools"
+	mkdir -p "$tools/guest" "$tools/host"
+	local holder="${HOLDER:-$ROOT/tests/vm/holder}"
+	if ! [ -x "$holder" ] || [ "$ROOT/tests/vm/holder.c" -nt "$holder" ]; then
+		holder="$tools/guest/holder"
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$holder" \
+			"$ROOT/tests/vm/holder.c" || { echo "cannot build the static holder" >&2; return 1; }
+	fi
+
+	# measuring helpers of the fake kernel: static for the guest, dynamic (under the fake) for
+	# the host; and the fake itself, for the conformance tests
+	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/nlprobe" \
+		"$ROOT/tests/fake/nlprobe.c" &&
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/vduse-mk" \
+			"$ROOT/tests/fake/vduse-mk.c" &&
+		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -o "$NLPROBE" \
+			"$ROOT/tests/fake/nlprobe.c" ||
+		{ echo "cannot build tests/fake/nlprobe.c or vduse-mk.c" >&2; return 1; }
+	make -s -C "$ROOT" tests/fake/libfakevdpa.so >/dev/null ||
+		{ echo "cannot build the fake kernel (make tests/fake/libfakevdpa.so)" >&2; return 1; }
+
+	real_vm_commands | cut -f1 >"$VM_RESULTS/names"
+	real_vm_commands | cut -f2- >"$VM_RESULTS/commands"
+
+	# Kernels first (a cold build takes minutes and both cores), then both boots at once.
+	"$ROOT/tests/vm/build-kernel.sh" all >/dev/null 2>"$VM_RESULTS/build-kernel.log" || {
+		cat "$VM_RESULTS/build-kernel.log" >&2
+		return 1
+	}
+	local k
+	for k in 6.1 6.12; do
+		(
+			rc=0
+			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
+				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
+				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
+				--timeout "${VM_TIMEOUT:-180}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
+			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
+		) &
+	done
+	wait
+}
+
+# need_boot KERNEL: fail with run-vm's own diagnosis if the boot did not bring back everything.
+need_boot() {
+	if [ "$(cat "$VM_RESULTS/run-vm-$1.rc" 2>/dev/null)" != 0 ]; then
+		echo "the $1 guest run failed:" >&2
+		cat "$VM_RESULTS/run-vm-$1.log" >&2
+		echo "--- last lines of $VM_RESULTS/$1/console.log:" >&2
+		tail -n 30 "$VM_RESULTS/$1/console.log" >&2 2>/dev/null || true
+		return 1
+	fi
+}
+
+# result KERNEL NAME stdout|stderr|rc: path of a command's captured output.
+result() {
+	local n
+	n=$(grep -nx "$2" "$VM_RESULTS/names" | cut -d: -f1)
+	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
+	printf '%s/%s/%s.%s\n' "$VM_RESULTS" "$1" "$n" "$3"
+}
+
+# load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
+load_result() {
+	need_boot "$1"
+	output=$(cat "$(result "$1" "$2" stdout)")
+	stderr=$(cat "$(result "$1" "$2" stderr)")
+	status=$(cat "$(result "$1" "$2" rc)")
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<<"$output"
+}
