@@ -46,7 +46,7 @@ report() {
 		echo "# stderr of '$name' (last lines):"
 		tail -15 "$out/$name.err" | sed 's/^/#   /'
 	fi
-	echo "   $name: $p passed, $f failed, $s skipped"
+	echo "   $name: $p passed, $f failed, $s skipped (at ${SECONDS}s)"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
