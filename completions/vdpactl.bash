@@ -17,8 +17,10 @@ _vdpactl()
 
 	case $prev in
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+	# --datapath takes its value only as --datapath=MODE (optional argument): after
+	# "--datapath " the next word is a device again
+	--datapath) $split && { COMPREPLY=($(compgen -W "auto force off" -- "$cur")); return; } ;;
 	--timeout) return ;;
-	--datapath) COMPREPLY=($(compgen -W "auto force off" -- "$cur")); return ;;
 	--require) cur="--require=$cur" ;;
 	esac
 	case $cur in

@@ -137,10 +137,14 @@ static void usage(FILE *f)
 	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < commands_len; i++) {
-		char syn[64];
+		char syn[256];
 
 		snprintf(syn, sizeof(syn), "%s %s", commands[i].name, commands[i].args);
-		fprintf(f, "  %-26s %s\n", syn, commands[i].summary);
+		/* a synopsis too long for its column gets a line of its own */
+		if (strlen(syn) > 26)
+			fprintf(f, "  %s\n  %-26s %s\n", syn, "", commands[i].summary);
+		else
+			fprintf(f, "  %-26s %s\n", syn, commands[i].summary);
 	}
 	fputs("\nDEV is /dev/vhost-vdpa-N, vhost-vdpa-N, a path to such a node, or the name of a "
 	      "vdpa\n"
@@ -390,7 +394,8 @@ int main(int argc, char **argv)
 	if ((o.datapath_given || o.timeout_given) && !(cmd->flags & CMD_DATAPATH_OPTS)) {
 		err_add(&r.errors, ERR_USAGE, 0, NULL,
 			o.datapath_given ? "--datapath" : "--timeout", NULL,
-			"the %s command does not take this option (it belongs to probe)",
+			"the %s command does not take this option (it belongs to probe and check "
+			"--probe)",
 			cmd->name);
 		return finish(&r, &o, VD_EXIT_USAGE, true);
 	}

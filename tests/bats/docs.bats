@@ -10,7 +10,8 @@ long_options() {
 }
 
 commands() {
-	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'
+	# a long synopsis puts the summary on a continuation line (deeper indent): not a command
+	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && /^  [a-z]/ {print $1}'
 }
 
 @test "the help lists the commands list, show, probe, check and features" {
@@ -97,6 +98,11 @@ features"
 	assert_output "always"
 	run -0 bash_complete vdpactl probe --datapath=f
 	assert_output "force"
+	run -0 bash_complete vdpactl check --probe --datapath=o
+	assert_output "off"
+	# the value is optional: after "--datapath " comes a device, not a mode
+	run -0 bash_complete vdpactl probe --datapath f
+	refute_output "force"
 	run -0 bash_complete vdpactl probe --ti
 	assert_output "--timeout="
 }

@@ -304,6 +304,8 @@ kernel answers: No such device"
 # known_bug DESCRIPTION: skip while vdpactl still shows a bug this file's tests expose (see the
 # fake's report); the assertions after the guard are the contract once it is fixed.
 known_bug() {
+	# documents kept so far in a loop are still validated before the skip
+	[[ $SCHEMA_N -eq 0 ]] || schema_check
 	skip "vdpactl bug (reported, not fixed here): $1"
 }
 

@@ -146,7 +146,7 @@ EOF_T
 	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --timeout: invalid value '0': seconds, more than 0 and at most 600"
 	run -2 --separate-stderr fake sim-6.12 probe --timeout=abc vhost-vdpa-0
 	run -2 --separate-stderr fake sim-6.12 show --datapath vhost-vdpa-0
-	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --datapath: the show command does not take this option (it belongs to probe)"
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --datapath: the show command does not take this option (it belongs to probe and check --probe)"
 	run -0 fake sim-6.12 probe --datapath=off --json vhost-vdpa-0
 	assert_jq '[.devices[0].probes[] | select(.id | test("^d"))] | length' '0'
 	assert_jq '.devices[0].verdict.basis' '"probed"'

@@ -4,7 +4,7 @@
 # real_vm_setup (from each file's setup_file) builds the guest tools and the kernels and boots
 # 6.1 and 6.12 at once, each running every command below, in one QEMU run per kernel. The
 # results go to $VM_OUT if set, else to $BATS_RUN_TMPDIR/real-vm; a second file in the same bats
-# run finds them there (a lock and a marker naming the run) and boots nothing. Running a single
+# run finds them there (a lock, and a marker in $BATS_RUN_TMPDIR) and boots nothing. Running a single
 # file still boots both kernels with every command.
 #
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
@@ -88,21 +88,36 @@ real_vm_setup() {
 	[ -x "$VDPACTL" ] || { echo "VDPACTL=$VDPACTL is not an executable (run make first)" >&2; return 1; }
 
 	mkdir -p "$VM_RESULTS"
-	local lock rc=0
+	# The marker lives in this run's own directory (new for every bats run); the lock and the
+	# results in VM_RESULTS. A setup that failed before booting is not repeated by the second
+	# file: it reports the same failure at once.
+	local lock rc=0 marker="$BATS_RUN_TMPDIR/real-vm.state"
 	exec {lock}>"$VM_RESULTS/.lock"
 	flock "$lock"
-	if [ "$(cat "$VM_RESULTS/.booted" 2>/dev/null)" = "$BATS_RUN_TMPDIR" ]; then
+	case "$(cat "$marker" 2>/dev/null)" in
+	booted)
 		exec {lock}>&-
 		return 0
+		;;
+	failed)
+		exec {lock}>&-
+		echo "the real-kernel VM setup already failed in this run:" >&2
+		cat "$VM_RESULTS/setup.err" >&2
+		return 1
+		;;
+	esac
+	real_vm_boot 2>"$VM_RESULTS/setup.err" {lock}>&- || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo booted >"$marker"
+	else
+		echo failed >"$marker"
+		cat "$VM_RESULTS/setup.err" >&2
 	fi
-	real_vm_boot || rc=$?
-	[ "$rc" -ne 0 ] || echo "$BATS_RUN_TMPDIR" >"$VM_RESULTS/.booted"
 	exec {lock}>&-
 	return "$rc"
 }
 
 real_vm_boot() {
-	rm -f "$VM_RESULTS/.booted"
 	local tools="$VM_RESULTS/tools"
 	mkdir -p "$tools/guest" "$tools/host"
 	local holder="${HOLDER:-$ROOT/tests/vm/holder}"

@@ -67,21 +67,21 @@ cache_dir_for() {
 	printf '%s/%s-%s\n' "$cache_root" "$pkgver" "$sum"
 }
 
-# Runs `make` in the background into the log, printing a line every 30 s until it ends.
+# make_with_progress LOG START VERSION COMMAND...: runs the command (make) in the foreground into
+# the log, so that Ctrl-C stops it too, while a background ticker prints a line every 30 s. The
+# command does not inherit the cache lock: a make that outlived us must not hold it.
 make_with_progress() {
-	local log=$1 start=$2 pid rc=0 next
-	shift 2
-	"$@" >>"$log" 2>&1 &
-	pid=$!
-	next=$((SECONDS + 30))
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		if [ "$SECONDS" -ge "$next" ]; then
-			say "  ... $((SECONDS - start)) s: $(tail -n 1 "$log" | cut -c1-100)"
-			next=$((SECONDS + 30))
-		fi
-	done
-	wait "$pid" || rc=$?
+	local log=$1 start=$2 version=$3 ticker rc=0
+	shift 3
+	(
+		while sleep 30; do
+			say "  $version ... $((SECONDS - start)) s: $(tail -n 1 "$log" | cut -c1-100)"
+		done
+	) &
+	ticker=$!
+	"$@" >>"$log" 2>&1 {lockfd}>&- || rc=$?
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null || true
 	return "$rc"
 }
 
@@ -161,7 +161,7 @@ build_one() {
 	fi
 
 	say "$version: make -j$(nproc) bzImage after $((SECONDS - start)) s"
-	make_with_progress "$log" "$start" make -C "$src" O="$obj" -j"$(nproc)" bzImage ||
+	make_with_progress "$log" "$start" "$version" make -C "$src" O="$obj" -j"$(nproc)" bzImage ||
 		fail_build "$log" "make bzImage"
 
 	cp "$obj/arch/x86/boot/bzImage" "$dir/bzImage.tmp"
@@ -201,16 +201,32 @@ fi
 # The bzImage paths still come out in version order.
 outs=$(mktemp -d)
 trap 'rm -rf "$outs"' EXIT
-pids=()
+pids=() failed=()
+# Each build runs in its own process group (set -m), so an interrupted `all` stops both builds
+# and their makes, not only the shells around them.
+stop_builds() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -TERM -- "-$p" 2>/dev/null
+	done
+}
+trap 'stop_builds; exit 130' INT
+trap 'stop_builds; exit 143' TERM
+set -m
 for v in "${versions[@]}"; do
 	build_one "$v" >"$outs/$v" &
 	pids+=("$!")
 done
+set +m
 rc=0
-for p in "${pids[@]}"; do
-	wait "$p" || rc=1
+for i in "${!pids[@]}"; do
+	if ! wait "${pids[$i]}"; then
+		rc=1
+		failed+=("${versions[$i]}")
+	fi
 done
 for v in "${versions[@]}"; do
 	cat "$outs/$v"
 done
+[ "$rc" -eq 0 ] || say "FAILED: ${failed[*]} (the reason is above; each build keeps its full build.log)"
 exit "$rc"
