@@ -6,7 +6,7 @@
 #   make check SAN=1     the same under AddressSanitizer + UBSan (also CC=clang)
 #   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, schema)
 
-VERSION   := 0.1.0
+VERSION   := 0.2.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
@@ -61,6 +61,20 @@ $(VDPACTL): $(OBJS) build/flavour
 	@$(if $(Q),echo "  LINK    $@ ($(FLAVOUR))")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
+# A test build: the same sources with VDPACTL_TEST_HOOKS, for tests that need to defeat a safety
+# guard on purpose (the identity-IOVA trap). Never installed; ./vdpactl has no such hook.
+HOOKS_OBJDIR := $(OBJDIR)-hooks
+HOOKS_OBJS   := $(SRCS:src/%.c=$(HOOKS_OBJDIR)/%.o)
+
+$(HOOKS_OBJDIR)/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (test hooks)")
+	$(Q)$(CC) $(CPPFLAGS) -DVDPACTL_TEST_HOOKS $(ALL_CFLAGS) -c -o $@ $<
+
+vdpactl-testhooks: $(HOOKS_OBJS) build/flavour
+	@$(if $(Q),echo "  LINK    $@ ($(FLAVOUR), test hooks)")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HOOKS_OBJS) $(LDLIBS)
+
 $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -71,7 +85,8 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 
 # Debian packages the build and the tests need; installed when missing and running as root.
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
-	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel
+	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
+	    qemu-system-x86 busybox-static cpio
 deps:
 	@tests/install-deps.sh $(DEB_PKGS)
 
@@ -88,8 +103,9 @@ demo: deps
 	@tests/vm/demo.sh $(CURDIR)/$(VDPACTL)
 
 .PHONY: check-run unit
-check-run: all unit tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
+check-run: all unit vdpactl-testhooks tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
 	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \
+		VDPACTL_HOOKS=$(CURDIR)/vdpactl-testhooks \
 		tests/run-tests.sh
 
 install: $(VDPACTL)
@@ -109,7 +125,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/vdpactl 2>/dev/null
 
 clean: $(if $(wildcard tests/fake/fake.mk),fake-clean) $(if $(wildcard tests/vm/vm.mk),vm-clean)
-	rm -rf build $(VDPACTL)
+	rm -rf build $(VDPACTL) vdpactl-testhooks
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

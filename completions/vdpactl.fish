@@ -18,6 +18,6 @@ complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -s a -l al
 complete -c vdpactl -n "__fish_seen_subcommand_from probe check" -l datapath -f -a 'auto force off' -d 'device-DMA verification (check: with --probe)'
 complete -c vdpactl -n "__fish_seen_subcommand_from probe check" -l timeout -x -d 'seconds per data-path round trip (check: with --probe)'
 complete -c vdpactl -n "__fish_seen_subcommand_from check" -l probe -d 'run the control-plane probe first'
-complete -c vdpactl -n "__fish_seen_subcommand_from check" -l require -x -a 'iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist' -d 'backend features that must be offered'
+complete -c vdpactl -n "__fish_seen_subcommand_from check" -l require -x -a 'iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist' -d 'backend features required on top of a trusted verdict'
 complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -a '(string replace /dev/ "" /dev/vhost-vdpa-* 2>/dev/null; ls /dev/vhost-vdpa-* 2>/dev/null; string replace /sys/bus/vdpa/devices/ "" /sys/bus/vdpa/devices/* 2>/dev/null)'
 complete -c vdpactl -n "__fish_seen_subcommand_from features" -a 'backend transport net block status net_status'

@@ -13,7 +13,7 @@
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct opts {
-	bool json, pretty, quiet, verbose, all;
+	bool json, pretty, quiet, verbose, all, help, version;
 	bool probe;	/* check --probe */
 	int datapath;	/* probe --datapath: enum dp_mode (auto by default) */
 	double timeout; /* probe --timeout: seconds per data-path round trip */
@@ -22,6 +22,7 @@ struct opts {
 	bool has_require;
 	enum color_mode color;
 	bool use_color; /* decided once from --color, the TTY and NO_COLOR */
+	unsigned cmd_flags; /* the command's CMD_* flags */
 	char **args;	/* positional arguments after the command */
 	size_t n_args;
 };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmd_probe.c - "vdpactl probe" and "vdpactl check": open each device, identify it, optionally
- * run the control-plane probe, and compute a verdict per device.
+ * run the control-plane probe and the data path, then (once every device is done) compute the
+ * verdicts from the evidence and the gate of --require.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,25 +28,35 @@ static void fill_advertised(struct vdpa_device *d)
 	c->state = offered ? CS_PASS : CS_FAIL;
 	c->advertised = offered;
 	c->observed = -1;
-	c->evidence[0] = "identify";
+	c->evidence[0] = step_key(STEP_IDENTIFY);
 	c->n_evidence = 1;
 	snprintf(c->detail, sizeof(c->detail), "backend features 0x%llx %s bit 8",
 		 (unsigned long long)d->backend_features.v, offered ? "include" : "lack");
 }
 
-/* First error message of a device (for "could not be examined: ..."). */
-static const char *first_error(const struct vdpa_device *d)
+/* The error recorded for @field, or the first error without a field. */
+static const struct vd_error *find_error(const struct vdpa_device *d, const char *field)
 {
-	for (size_t i = 0; i < d->errors.n; i++)
-		if (!d->errors.v[i].field)
-			return d->errors.v[i].message;
-	return d->errors.n ? d->errors.v[0].message : NULL;
+	for (size_t i = 0; i < d->errors.n; i++) {
+		const char *f = d->errors.v[i].field;
+
+		if (field ? f && !strcmp(f, field) : !f)
+			return &d->errors.v[i];
+	}
+	return NULL;
 }
 
-static const char *parent_name(const struct vdpa_device *d);
+/*
+ * The name the verdict gives the parent driver: the management device's driver for devices
+ * without a parent device (vdpasim_net, vduse), else the parent device's driver.
+ */
+static const char *parent_name(const struct vdpa_device *d)
+{
+	return d->parent_driver ? d->parent_driver : d->mgmtdev;
+}
 
 static void dp_check(struct vdpa_device *d, enum check_id id, const struct dp_outcome *o,
-		     bool after, const char *e1, const char *e2)
+		     bool after, enum step_id e1, int e2)
 {
 	struct check_result *c = &d->vin.checks[id];
 	bool ok = after ? o->after_ok : o->before_ok;
@@ -55,43 +65,68 @@ static void dp_check(struct vdpa_device *d, enum check_id id, const struct dp_ou
 	c->advertised = id == CHK_DATAPATH_BEFORE_RESET ? -1 : d->vin.persist_offered;
 	c->observed = ran ? ok : -1;
 	c->state = !ran ? CS_SKIPPED : ok ? CS_PASS : CS_FAIL;
-	c->evidence[c->n_evidence++] = e1;
-	if (e2)
-		c->evidence[c->n_evidence++] = e2;
+	c->evidence[c->n_evidence++] = step_key(e1);
+	if (e2 >= 0)
+		c->evidence[c->n_evidence++] = step_key((enum step_id)e2);
 	snprintf(c->detail, sizeof(c->detail), "%s",
 		 after || !o->before_detail[0] ? o->detail : o->before_detail);
 }
 
+/* Why the data path does not run at all on @d (not applicable, or not asked for); NULL: run. */
+static const char *dp_not_applicable(const struct vdpa_device *d, enum dp_mode mode)
+{
+	if (mode == DP_OFF)
+		return "";
+	if (d->cls == CLASS_UNKNOWN)
+		return "the device class has no data-path test (net and block only)";
+	if (mode == DP_FORCE || dp_is_simulator(d->mgmtdev))
+		return NULL;
+	if (!d->mgmtdev)
+		return "management device unknown (no vdpa netlink): not run by default; "
+		       "--datapath=force runs it";
+	return d->cls == CLASS_NET ? "not a simulator: it would send a frame through real hardware "
+				     "onto its network; --datapath=force runs it"
+				   : "not a simulator: it would read a block of a real disk; "
+				     "--datapath=force runs it";
+}
+
+static void dp_record(struct vdpa_device *d, const struct dp_outcome *first)
+{
+	const struct dp_steps *st = dp_steps_for(d->vin.persist_offered);
+
+	if (!first->ran && !first->detail[0])
+		return;
+	dp_check(d, CHK_DATAPATH_BEFORE_RESET, first, false, st->before, -1);
+	d->vin.dp_before = first->before_ok;
+	if (first->before_ok) {
+		dp_check(d, CHK_DATAPATH_AFTER_RESET, first, true, st->reset, (int)st->after);
+		d->vin.dp_after = first->after_run ? first->after_ok : -1;
+	}
+	if (!first->after_run) {
+		snprintf(d->dp_failure, sizeof(d->dp_failure), "%s", first->detail);
+		d->vin.dp_missing = d->dp_failure;
+	}
+}
+
 /*
- * Data-path verification (spec 5.3): one run with IOTLB_PERSIST acked when it is offered (the
- * promise; the verdict rests on it) and, when offered, one without (what older userspace gets).
+ * Data-path verification: one run with IOTLB_PERSIST acked when it is offered (the promise; the
+ * verdict rests on it) and, when offered, one without (what older userspace gets).
  */
-static int datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
-		    const struct discovery *dv, int vmajor)
+static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
+		     const struct discovery *dv, int vmajor)
 {
 	struct dp_params p = { .mode = (enum dp_mode)o->datapath, .timeout_s = o->timeout };
+	const char *why = dp_not_applicable(d, p.mode);
 	struct dp_outcome first, second;
 	enum dp_guard guard;
-	const char *why = NULL;
-	int rc;
 
+#ifdef VDPACTL_TEST_HOOKS
 	p.unsafe_identity_iova = getenv("VDPACTL_TEST_UNSAFE_IDENTITY_IOVA") != NULL;
-	if (p.mode == DP_OFF)
-		return 0;
-	if (d->cls == CLASS_UNKNOWN)
-		why = "the device class has no data-path test (net and block only)";
-	else if (p.mode == DP_AUTO && !dp_is_simulator(d->mgmtdev))
-		why = d->mgmtdev == NULL
-			      ? "management device unknown (no vdpa netlink): not run by default; "
-				"--datapath=force runs it"
-		      : d->cls == CLASS_NET
-			      ? "not a simulator: it would send a frame through real hardware onto "
-				"its network; --datapath=force runs it"
-			      : "not a simulator: it would read a block of a real disk; "
-				"--datapath=force runs it";
+#endif
 	if (why) {
-		probe_add(d, "datapath", PR_SKIPPED, 0, 0, "%s", why);
-		return 0;
+		if (why[0])
+			probe_add(d, STEP_DATAPATH, PR_SKIPPED, 0, 0, "%s", why);
+		return;
 	}
 	if (p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev))
 		fprintf(stderr,
@@ -101,127 +136,151 @@ static int datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 					    : "reads sector 0");
 	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,
 			     r->host.kernel_release);
-	rc = dp_run(d, vmajor, d->vin.persist_offered, guard, &p, "dp", &first);
-	if (first.ran || first.detail[0]) {
-		dp_check(d, CHK_DATAPATH_BEFORE_RESET, &first, false,
-			 d->vin.persist_offered ? "dp_before_reset" : "dp_compat_before_reset",
-			 NULL);
-		if (first.before_ok) {
-			dp_check(d, CHK_DATAPATH_AFTER_RESET, &first, true,
-				 d->vin.persist_offered ? "dp_reset" : "dp_compat_reset",
-				 d->vin.persist_offered ? "dp_after_reset"
-							: "dp_compat_after_reset");
-			d->vin.dp_before = 1;
-			d->vin.dp_after = first.after_run ? first.after_ok : -1;
-		} else {
-			d->vin.dp_before = 0;
-		}
-	}
-	if (rc || !d->vin.persist_offered || !first.before_ok)
-		return rc;
-	rc = dp_run(d, vmajor, false, guard, &p, "dp_compat", &second);
+	dp_run(d, vmajor, d->vin.persist_offered, guard, &p, &first);
+	dp_record(d, &first);
+	if (vd_signal || !d->vin.persist_offered || !first.before_ok)
+		return;
+	dp_run(d, vmajor, false, guard, &p, &second);
 	if (second.after_run) {
-		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, "dp_compat_reset",
-			 "dp_compat_after_reset");
+		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, STEP_DPC_RESET,
+			 STEP_DPC_AFTER);
 		d->vin.dp_compat_after = second.after_ok;
 	}
-	return rc;
 }
 
-static enum outcome evaluate(struct run *r, struct vdpa_device *d, const struct opts *o,
-			     const struct discovery *dv, int vmajor, bool run_probe)
+/* Open and identify. 0 with *fd open, or the device's exit code (the reason in vin.failure). */
+static int open_identify(struct vdpa_device *d, const struct discovery *dv, int vmajor,
+			 bool rdwr, int *fd)
 {
 	struct verdict_input *vin = &d->vin;
+	const struct vd_error *e;
 	uint64_t t0 = now_us();
-	int fd, rc;
+	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &d->errors);
 
-	memset(vin, 0, sizeof(*vin));
-	vin->dp_before = vin->dp_after = vin->dp_compat_after = -1;
-	vin->kernel_release = r->host.kernel_release;
-	d->evaluated = true;
-	if (o->has_require)
-		d->required = o->require;
-
-	rc = vhost_open(d->char_device, vmajor, run_probe, &fd, &d->errors);
 	annotate(dv, d);
 	vin->parent_driver = parent_name(d);
 	if (rc) {
-		probe_add(d, "open", PR_FAIL, now_us() - t0,
-			  d->errors.n ? d->errors.v[d->errors.n - 1].errnum : 0, "%s",
-			  first_error(d) ? first_error(d) : "failed");
-		d->exit_code = rc;
-		vin->failure = first_error(d);
-		vin->failure_exit = rc;
-		verdict_compute(vin, &d->verdict);
-		return OUT_FAILED;
+		e = find_error(d, NULL);
+		probe_add(d, STEP_OPEN, PR_FAIL, now_us() - t0, e ? e->errnum : 0, "%s",
+			  e ? e->message : "failed");
+		vin->failure = e ? e->message : NULL;
+		return vin->failure_exit = rc;
 	}
-	probe_add(d, "open", PR_PASS, now_us() - t0, 0, "%s", run_probe ? "O_RDWR" : "O_RDONLY");
-
+	probe_add(d, STEP_OPEN, PR_PASS, now_us() - t0, 0, "%s", rdwr ? "O_RDWR" : "O_RDONLY");
 	t0 = now_us();
-	rc = collect_device(d, fd);
-	vin->identified = d->backend_features.valid;
-	probe_add(d, "identify", vin->identified ? PR_PASS : PR_FAIL, now_us() - t0,
-		  vin->identified ? 0 : EINVAL,
-		  vin->identified ? "device id, features, limits" : "backend features unreadable");
-	if (!rc && vin->identified) {
+	collect_device(d, *fd);
+	vin->identified = d->backend_features.valid && !vd_signal;
+	if (vin->identified) {
+		probe_add(d, STEP_IDENTIFY, PR_PASS, now_us() - t0, 0, "device id, features, limits");
 		vin->persist_offered = d->backend_features.v & BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
 		fill_advertised(d);
-		if (run_probe)
-			rc = probe_control(d, fd);
-	} else if (!vin->identified) {
-		vin->failure = "VHOST_GET_BACKEND_FEATURES is not available";
+		return 0;
 	}
-	vhost_close(fd);
-	if (!rc && run_probe && vin->identified && !vin->probe_incomplete)
-		rc = datapath(r, d, o, dv, vmajor);
-	d->exit_code = rc;
-	verdict_compute(vin, &d->verdict);
-	if (rc)
-		return OUT_FAILED;
+	e = find_error(d, "backend_features");
+	probe_add(d, STEP_IDENTIFY, PR_FAIL, now_us() - t0, e ? e->errnum : 0,
+		  "backend features unreadable");
+	snprintf(d->probe_failure, sizeof(d->probe_failure), "%s: %s",
+		 e && e->op ? e->op : "VHOST_GET_BACKEND_FEATURES", e ? e->message : "failed");
+	vin->failure = d->probe_failure;
+	vin->failure_exit = e ? err_code_exit(e->code) : VD_EXIT_INTERNAL;
+	vhost_close(*fd);
+	*fd = -1;
+	return vin->failure_exit;
+}
 
-	if (o->has_require) {
+/* Gather the evidence of one device. The verdict comes later, from judge(). */
+static void evaluate(struct run *r, struct vdpa_device *d, const struct opts *o,
+		     const struct discovery *dv, int vmajor, bool run_probe)
+{
+	int fd = -1;
+
+	memset(&d->vin, 0, sizeof(d->vin));
+	d->vin.dp_before = d->vin.dp_after = d->vin.dp_compat_after = -1;
+	d->vin.kernel_release = r->host.kernel_release;
+	if (o->has_require)
 		d->required = o->require;
-		d->required_missing =
-			o->require & ~(d->backend_features.valid ? d->backend_features.v : 0);
-		/* with --probe, an offered IOTLB_PERSIST that SET refused is not really there */
-		if ((o->require & BIT(VHOST_BACKEND_F_IOTLB_PERSIST)) && run_probe &&
-		    vin->checks[CHK_IOTLB_PERSIST_ACCEPTED].state == CS_FAIL)
-			d->required_missing |= BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
-		if (d->required_missing)
-			return OUT_UNTRUSTED;
-		return d->verdict.status == VS_UNKNOWN ? OUT_UNKNOWN : OUT_TRUSTED;
+	d->exit_code = open_identify(d, dv, vmajor, run_probe, &fd);
+	if (!d->exit_code && run_probe)
+		probe_control(d, fd);
+	vhost_close(fd);
+	if (!d->exit_code && run_probe && !vd_signal && !d->vin.probe_incomplete)
+		datapath(r, d, o, dv, vmajor);
+	d->interrupted = vd_signal != 0;
+}
+
+/* Another device of this run that offers IOTLB_PERSIST (the kernel has it), or NULL. */
+static const char *host_offers_persist(const struct run *r, const struct vdpa_device *self)
+{
+	for (size_t i = 0; i < r->n_dev; i++) {
+		const struct vdpa_device *d = &r->dev[i];
+
+		if (d != self && d->vin.identified && d->vin.persist_offered)
+			return d->name;
 	}
-	switch (d->verdict.status) {
-	case VS_TRUSTED:
-		return OUT_TRUSTED;
-	case VS_UNTRUSTED:
-		return OUT_UNTRUSTED;
-	default:
-		return OUT_UNKNOWN;
+	return NULL;
+}
+
+/* --require: the bits that are not there (with a probe, a refused IOTLB_PERSIST is not). */
+static uint64_t missing(const struct vdpa_device *d, bool run_probe)
+{
+	uint64_t m = d->required & ~(d->backend_features.valid ? d->backend_features.v : 0);
+
+	if ((d->required & BIT(VHOST_BACKEND_F_IOTLB_PERSIST)) && run_probe &&
+	    d->vin.checks[CHK_IOTLB_PERSIST_ACCEPTED].state == CS_FAIL)
+		m |= BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
+	return m;
+}
+
+/* Verdicts from the evidence; per-device exit codes: the verdict, then --require on top. */
+static void judge(struct run *r, bool run_probe)
+{
+	for (size_t i = 0; i < r->n_dev; i++) {
+		struct vdpa_device *d = &r->dev[i];
+
+		if (d->interrupted) {
+			d->exit_code = signals_exit_code();
+			continue;
+		}
+		d->vin.host_persist_by = host_offers_persist(r, d);
+		verdict_compute(&d->vin, &d->verdict);
+		d->required_missing = d->vin.identified ? missing(d, run_probe) : 0;
+		if (d->exit_code)
+			continue; /* could not be examined: its failure code */
+		if (d->verdict.status == VS_UNTRUSTED || d->required_missing)
+			d->exit_code = VD_EXIT_UNTRUSTED;
+		else if (d->verdict.status == VS_UNKNOWN)
+			d->exit_code = VD_EXIT_UNKNOWN;
 	}
 }
 
-/*
- * The name the verdict gives the parent driver: the management device's driver for devices
- * without a parent device (vdpasim_net, vduse), else the parent device's driver.
- */
-static const char *parent_name(const struct vdpa_device *d)
+static int combine(const struct run *r)
 {
-	if (d->parent_driver)
-		return d->parent_driver;
-	return d->mgmtdev;
+	struct dev_outcome *out = xcalloc(r->n_dev, sizeof(*out));
+	int rc;
+
+	for (size_t i = 0; i < r->n_dev; i++) {
+		int c = r->dev[i].exit_code;
+
+		out[i].code = c;
+		out[i].outcome = c == 0			   ? OUT_TRUSTED
+				 : c == VD_EXIT_UNTRUSTED ? OUT_UNTRUSTED
+				 : c == VD_EXIT_UNKNOWN	   ? OUT_UNKNOWN
+							   : OUT_FAILED;
+	}
+	rc = exit_evaluated(out, r->n_dev);
+	free(out);
+	return rc;
 }
 
 static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 {
 	struct err_list scratch = { 0 };
 	struct opts sel = *o;
-	struct dev_outcome *out;
 	struct discovery dv;
 	int vmajor, rc;
 
 	r->evaluates = true;
-	if (!o->all && !o->n_args && r->command && !strcmp(r->command, "check"))
+	if (!o->all && !o->n_args && (o->cmd_flags & CMD_DEFAULT_ALL))
 		sel.all = true;
 	discovery_load(&dv, false, &scratch);
 	err_list_free(&scratch);
@@ -230,24 +289,16 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 		discovery_free(&dv);
 		return rc;
 	}
-	out = xcalloc(r->n_dev, sizeof(*out));
 	for (size_t i = 0; i < r->n_dev; i++) {
-		struct vdpa_device *d = &r->dev[i];
-
-		if (vd_signal) {
-			d->exit_code = signals_exit_code();
-			out[i] = (struct dev_outcome){ OUT_FAILED, d->exit_code };
-			continue;
-		}
-		out[i].outcome = evaluate(r, d, o, &dv, vmajor, run_probe);
-		out[i].code = d->exit_code;
+		if (vd_signal)
+			r->dev[i].interrupted = true; /* never started */
+		else
+			evaluate(r, &r->dev[i], o, &dv, vmajor, run_probe);
 	}
-	rc = signals_exit_code();
-	if (!rc)
-		rc = exit_evaluated(out, r->n_dev);
-	free(out);
+	judge(r, run_probe);
 	discovery_free(&dv);
-	return rc;
+	rc = signals_exit_code();
+	return rc ? rc : combine(r);
 }
 
 int cmd_probe(struct run *r, const struct opts *o)
@@ -257,5 +308,6 @@ int cmd_probe(struct run *r, const struct opts *o)
 
 int cmd_check(struct run *r, const struct opts *o)
 {
+	r->gate_lines = true;
 	return run_evaluation(r, o, o->probe);
 }

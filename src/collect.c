@@ -61,30 +61,78 @@ static int worst(int a, int b)
 	return a ? a : b;
 }
 
-static int collect_config(struct vdpa_device *d, int fd)
+/*
+ * The largest length in [1, @hi] that VHOST_VDPA_GET_CONFIG accepts at offset 0: the kernel
+ * refuses a read past the config space with EINVAL (vhost_vdpa_config_validate(), drivers/vhost/
+ * vdpa.c), so a binary search finds the size a kernel without GET_CONFIG_SIZE does not tell.
+ * 0 if even one byte is refused; reads nothing but config space.
+ */
+static unsigned accepted_len(int fd, unsigned hi, uint8_t *buf, int *err)
+{
+	unsigned lo = 0;
+
+	while (lo < hi && !vd_signal) {
+		unsigned mid = lo + (hi - lo + 1) / 2;
+		int rc = vhost_get_config(fd, 0, mid, buf);
+
+		if (rc == 0)
+			lo = mid;
+		else if (rc == -EINVAL)
+			hi = mid - 1;
+		else {
+			*err = -rc;
+			return 0;
+		}
+	}
+	return lo;
+}
+
+/* How many bytes to read: GET_CONFIG_SIZE when the kernel has it, else the virtio layout. */
+static unsigned config_want(const struct vdpa_device *d, uint64_t features)
+{
+	unsigned want = cfg_read_len(d->cls);
+
+	if (d->config_size.valid)
+		return d->config_size.v < want ? (unsigned)d->config_size.v : want;
+	/* before Linux 5.18 (no VHOST_VDPA_GET_CONFIG_SIZE): the fields the features give */
+	return cfg_spec_len(d->cls, features);
+}
+
+static void config_failed(struct vdpa_device *d, int errnum)
+{
+	free(d->config_raw);
+	d->config_raw = NULL;
+	d->config_len = 0;
+	err_add(&d->errors, classify_query_errno(errnum), errnum, d->char_device,
+		"VHOST_VDPA_GET_CONFIG", "config", "config space unreadable: %s",
+		vd_strerror(errnum));
+}
+
+/* Read and decode config space. A read that fails leaves config null with the reason. */
+static void collect_config(struct vdpa_device *d, int fd)
 {
 	uint64_t features = d->device_features.valid ? d->device_features.v : UINT64_MAX;
-	unsigned want = cfg_read_len(d->cls);
+	unsigned want = config_want(d, features);
 	size_t n_short;
-	int rc;
+	int rc = 0, err = 0;
 
 	if (d->cls == CLASS_UNKNOWN) {
 		err_add(&d->errors, ERR_UNSUPPORTED, 0, d->char_device, NULL, "config",
 			"config space of this device class is not decoded");
-		return 0;
+		return;
 	}
-	if (d->config_size.valid && d->config_size.v < want)
-		want = (unsigned)d->config_size.v;
-	d->config_raw = xcalloc(1, want);
+	d->config_raw = xcalloc(1, want ? want : 1);
 	d->config_len = want;
-	if (want > 0) {
+	if (want > 0)
 		rc = vhost_get_config(fd, 0, want, d->config_raw);
-		if (rc) {
-			free(d->config_raw);
-			d->config_raw = NULL;
-			d->config_len = 0;
-			return query_failed(d, -rc, "VHOST_VDPA_GET_CONFIG", "config");
-		}
+	if (rc == -EINVAL && !d->config_size.valid && want > 1) {
+		d->config_len = accepted_len(fd, want - 1, d->config_raw, &err);
+		rc = d->config_len ? vhost_get_config(fd, 0, (uint32_t)d->config_len, d->config_raw)
+				   : -(err ? err : EINVAL);
+	}
+	if (rc) {
+		config_failed(d, -rc);
+		return;
 	}
 	d->config_valid = true;
 	n_short = cfg_decode(d->cls, features, d->config_raw, d->config_len, &d->config);
@@ -95,11 +143,9 @@ static int collect_config(struct vdpa_device *d, int fd)
 			continue;
 		err_add(&d->errors, ERR_MALFORMED, 0, d->char_device, "VHOST_VDPA_GET_CONFIG", NULL,
 			"config space is %zu bytes but field '%s' (offset %u, %u bytes) lies "
-			"beyond "
-			"it although its feature is offered",
+			"beyond it although its feature is offered",
 			d->config_len, v->field->key, v->field->off, v->field->size);
 	}
-	return 0;
 }
 
 int collect_device(struct vdpa_device *d, int fd)
@@ -130,7 +176,7 @@ int collect_device(struct vdpa_device *d, int fd)
 				"the kernel reported an empty IOVA range (first > last)");
 	}
 	if (!vd_signal)
-		rc = worst(rc, collect_config(d, fd));
+		collect_config(d, fd);
 	if (vd_signal)
 		rc = signals_exit_code();
 	d->opened = true;

@@ -3,7 +3,8 @@
  * config.c - virtio-net and virtio-blk config space layouts.
  *
  * Offsets follow struct virtio_net_config and struct virtio_blk_config of the kernel UAPI
- * (facts section 8); a field exists only when its feature bit is offered.
+ * (include/uapi/linux/virtio_net.h, virtio_blk.h) and the virtio 1.2 spec, sections 5.1.4 and
+ * 5.2.4; a field exists only when its feature bit is offered.
  */
 #include "config.h"
 
@@ -75,6 +76,19 @@ unsigned cfg_read_len(enum dev_class c)
 	for (size_t i = 0; i < cfg_fields_len; i++)
 		if (cfg_fields[i].cls == c && cfg_fields[i].off + cfg_fields[i].size > end)
 			end = cfg_fields[i].off + cfg_fields[i].size;
+	return end;
+}
+
+unsigned cfg_spec_len(enum dev_class c, uint64_t features)
+{
+	unsigned end = 0;
+
+	for (size_t i = 0; i < cfg_fields_len; i++) {
+		const struct cfg_field *f = &cfg_fields[i];
+
+		if (f->cls == c && (!f->need || (features & f->need)) && f->off + f->size > end)
+			end = f->off + f->size;
+	}
 	return end;
 }
 

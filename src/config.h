@@ -30,6 +30,12 @@ extern const size_t cfg_fields_len;
 
 /* Bytes of config space vdpactl reads for a class (end of the last field it knows). */
 unsigned cfg_read_len(enum dev_class c);
+/*
+ * Bytes of config space the virtio spec gives a device of class @c offering @features: the end
+ * of the last field that exists (its feature is offered, or it needs none). For kernels without
+ * VHOST_VDPA_GET_CONFIG_SIZE.
+ */
+unsigned cfg_spec_len(enum dev_class c, uint64_t features);
 
 enum cfg_state {
 	CFG_PRESENT,	 /* value decoded */

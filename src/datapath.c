@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * datapath.c - device-DMA verification of IOTLB persistence (spec 5.3); see datapath.h.
+ * datapath.c - device-DMA verification of IOTLB persistence; see datapath.h.
  *
  * Memory: a memfd (MAP_SHARED: VA-mode parents ignore private memory) of DP_PAGES pages, each
  * page mapped at its own IOVA with one IOTLB UPDATE per page, all before the first round trip.
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,13 +82,6 @@ struct dp_ctx {
 	unsigned nvq;
 	uint64_t features;
 	uint32_t nonce;
-};
-
-static const struct {
-	const char *setup, *before, *reset, *after;
-} ids[2] = {
-	{ "dp_compat_setup", "dp_compat_before_reset", "dp_compat_reset", "dp_compat_after_reset" },
-	{ "dp_setup", "dp_before_reset", "dp_reset", "dp_after_reset" },
 };
 
 bool dp_is_simulator(const char *mgmtdev)
@@ -185,71 +179,58 @@ static void release_iovas(struct dp_ctx *c)
 	memset(c->reserved, 0, sizeof(c->reserved));
 }
 
-/*
- * Choose one IOVA per page, inside [first, last], none of them a mapped address of this process
- * (each reserved PROT_NONE), and for DP_GUARD_PA each the physical address of a zeroed, locked
- * page we own. Returns 0 or -1 with @why.
- */
-static int choose_iovas(struct dp_ctx *c, enum dp_guard guard, uint64_t first, uint64_t last,
-			bool unsafe_identity, char *why, size_t why_len)
+/* DP_GUARD_PA: each IOVA the physical address of a zeroed, locked page we own. 0 or -1 + @why. */
+static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, size_t why_len)
+{
+	uint64_t pg = page_size(), len = DP_PAGES * pg;
+	uint8_t *pages = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
+
+	if (pages == MAP_FAILED) {
+		snprintf(why, why_len, "cannot lock %llu bytes of guard pages: %s",
+			 (unsigned long long)len, strerror(errno));
+		return -1;
+	}
+	c->pa_pages = pages;
+	memset(pages, 0, len);
+	for (int i = 0; i < DP_PAGES; i++) {
+		uint64_t pa = phys_addr(pages + i * pg);
+		void *r;
+
+		if (!pa) {
+			snprintf(why, why_len,
+				 "the parent may read IOVAs as physical addresses and "
+				 "/proc/self/pagemap gives none (needs CAP_SYS_ADMIN): "
+				 "after-reset DMA would not be safe");
+			return -1;
+		}
+		if (pa < first || pa + pg - 1 > last) {
+			snprintf(why, why_len, "guard page at physical 0x%llx is outside the IOVA range",
+				 (unsigned long long)pa);
+			return -1;
+		}
+		r = mmap((void *)(uintptr_t)pa, pg, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+		if (r == MAP_FAILED || r != (void *)(uintptr_t)pa) {
+			if (r != MAP_FAILED)
+				munmap(r, pg);
+			snprintf(why, why_len,
+				 "IOVA 0x%llx (a guard page's physical address) is a mapped address of "
+				 "this process",
+				 (unsigned long long)pa);
+			return -1;
+		}
+		c->reserved[i] = r;
+		c->iova[i] = pa;
+	}
+	return 0;
+}
+
+/* DP_GUARD_VA: a PROT_NONE reservation anywhere the IOVA range allows. 0 or -1 + @why. */
+static int va_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, size_t why_len)
 {
 	uint64_t pg = page_size(), len = DP_PAGES * pg;
 
-	if (unsafe_identity) {
-		/* testing only: the trap spec 5.3 warns about */
-		for (int i = 0; i < DP_PAGES; i++)
-			c->iova[i] = (uint64_t)(uintptr_t)c->mem.addr + (uint64_t)i * pg;
-		return 0;
-	}
-	if (guard == DP_GUARD_PA) {
-		uint8_t *pages =
-			mmap(NULL, len, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
-
-		if (pages == MAP_FAILED) {
-			snprintf(why, why_len, "cannot lock %llu bytes of guard pages: %s",
-				 (unsigned long long)len, strerror(errno));
-			return -1;
-		}
-		c->pa_pages = pages;
-		memset(pages, 0, len);
-		for (int i = 0; i < DP_PAGES; i++) {
-			uint64_t pa = phys_addr(pages + i * pg);
-			void *r;
-
-			if (!pa) {
-				snprintf(why, why_len,
-					 "the parent may read IOVAs as physical addresses and "
-					 "/proc/self/pagemap gives none (needs CAP_SYS_ADMIN): "
-					 "after-reset DMA would not be safe");
-				return -1;
-			}
-			if (pa < first || pa + pg - 1 > last) {
-				snprintf(why, why_len,
-					 "guard page at physical 0x%llx is outside the "
-					 "IOVA range",
-					 (unsigned long long)pa);
-				return -1;
-			}
-			r = mmap((void *)(uintptr_t)pa, pg, PROT_NONE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE,
-				 -1, 0);
-			if (r == MAP_FAILED || r != (void *)(uintptr_t)pa) {
-				if (r != MAP_FAILED)
-					munmap(r, pg);
-				snprintf(
-					why, why_len,
-					"IOVA 0x%llx (a guard page's physical address) is a mapped "
-					"address of this process",
-					(unsigned long long)pa);
-				return -1;
-			}
-			c->reserved[i] = r;
-			c->iova[i] = pa;
-		}
-		return 0;
-	}
-	/* DP_GUARD_VA: a PROT_NONE reservation anywhere the IOVA range allows */
 	for (uint64_t base = 0x40000000; base < (UINT64_C(1) << 46); base <<= 1) {
 		void *r;
 
@@ -272,6 +253,29 @@ static int choose_iovas(struct dp_ctx *c, enum dp_guard guard, uint64_t first, u
 	snprintf(why, why_len, "no unmapped IOVA window of %llu bytes inside the IOVA range",
 		 (unsigned long long)len);
 	return -1;
+}
+
+/*
+ * Choose one IOVA per page, inside [first, last], none of them a mapped address of this process
+ * (each reserved PROT_NONE), and for DP_GUARD_PA each the physical address of a zeroed, locked
+ * page we own. Returns 0 or -1 with @why.
+ */
+static int choose_iovas(struct dp_ctx *c, enum dp_guard guard, uint64_t first, uint64_t last,
+			bool unsafe_identity, char *why, size_t why_len)
+{
+#ifdef VDPACTL_TEST_HOOKS
+	if (unsafe_identity) {
+		/* test builds only: the trap the guards exist for (IOVA = the buffer's address) */
+		for (int i = 0; i < DP_PAGES; i++)
+			c->iova[i] = (uint64_t)(uintptr_t)c->mem.addr + (uint64_t)i * page_size();
+		return 0;
+	}
+#else
+	(void)unsafe_identity;
+#endif
+	if (guard == DP_GUARD_PA)
+		return pa_guard(c, first, last, why, why_len);
+	return va_guard(c, first, last, why, why_len);
 }
 
 /* ---- the device --------------------------------------------------------------------------- */
@@ -384,6 +388,16 @@ static int wait_used(struct dp_ctx *c, unsigned q, uint16_t old, double timeout_
 	}
 }
 
+/* Nothing arrived: a timeout, or a wait cut short by a signal (never reported as a timeout). */
+static int waited(char *detail, size_t dlen, const char *what, double timeout_s)
+{
+	if (vd_signal)
+		snprintf(detail, dlen, "the wait was cut short before %.3g s", timeout_s);
+	else
+		snprintf(detail, dlen, "%s within %.3g s", what, timeout_s);
+	return 0;
+}
+
 /* One round trip. 1 arrived (and checked), 0 nothing arrived in time, -1 wrong content. */
 static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t dlen)
 {
@@ -406,11 +420,8 @@ static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t d
 		publish(c, 1, 0);
 		kick(c, 0);
 		kick(c, 1);
-		if (!wait_used(c, 0, old, timeout_s)) {
-			snprintf(detail, dlen, "no frame came back on RX queue 0 within %.3g s",
-				 timeout_s);
-			return 0;
-		}
+		if (!wait_used(c, 0, old, timeout_s))
+			return waited(detail, dlen, "no frame came back on RX queue 0", timeout_s);
 		got = q_used(c, 0)->ring[old % QSIZE].len;
 		if (got < NET_HDR_LEN ||
 		    !dp_frame_matches(rx + NET_HDR_LEN, got - NET_HDR_LEN, frame, flen)) {
@@ -438,11 +449,8 @@ static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t d
 		d[2] = (struct desc){ c->iova[2] + 0x100, 1, VRING_DESC_F_WRITE, 0 };
 		publish(c, 0, 0);
 		kick(c, 0);
-		if (!wait_used(c, 0, old, timeout_s)) {
-			snprintf(detail, dlen,
-				 "the READ of sector 0 did not complete within %.3g s", timeout_s);
-			return 0;
-		}
+		if (!wait_used(c, 0, old, timeout_s))
+			return waited(detail, dlen, "the READ of sector 0 did not complete", timeout_s);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		for (int i = 0; i < 512; i++)
 			changed += data[i] != FILL;
@@ -494,60 +502,73 @@ static void ctx_free(struct dp_ctx *c)
 	probe_mem_free(&c->mem);
 }
 
-int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard guard,
-	   const struct dp_params *p, const char *prefix, struct dp_outcome *out)
+static void ctx_init(struct dp_ctx *c, const struct vdpa_device *d)
 {
-	const int which = ack_persist ? 1 : 0;
-	struct dp_ctx c;
-	uint64_t t0 = now_us(), want, bits;
-	char why[200], msg[200];
-	const char *op = "open";
+	uint64_t bits = UINT64_C(1) << VIRTIO_F_VERSION_1 | UINT64_C(1) << VIRTIO_F_ACCESS_PLATFORM;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->kick[0] = c->kick[1] = c->call[0] = c->call[1] = -1;
+	c->cls = d->cls;
+	c->nvq = d->cls == CLASS_NET ? 2 : 1;
+	c->features = d->device_features.v & bits;
+	c->nonce = (uint32_t)now_us();
+}
+
+/* A step of the run failed or could not run: record it, the error, and the steps not run. */
+static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st,
+		    uint64_t t0, int errnum, struct dp_outcome *out, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st,
+		    uint64_t t0, int errnum, struct dp_outcome *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
+	va_end(ap);
+	probe_add(d, step, st, now_us() - t0, errnum, "%s", out->detail);
+	probe_incomplete(d, step, errnum, "%s", out->detail);
+	probe_skip_rest(d, step, vd_signal ? "interrupted by a signal" : "an earlier step failed");
+}
+
+/* Memory, IOVAs, eventfds, open, backend features, owner, mappings, DRIVER_OK. 0 when ready. */
+static int dp_prepare(struct dp_ctx *c, struct vdpa_device *d, int vmajor, bool ack_persist,
+		      enum dp_guard guard, const struct dp_params *p, struct dp_outcome *out)
+{
+	enum step_id setup = dp_steps_for(ack_persist)->setup;
 	struct err_list scratch = { 0 };
-	int rc, r;
+	uint64_t t0 = now_us(), want;
+	const char *op = "eventfd";
+	char msg[200];
+	int rc;
 
-	(void)prefix;
-	memset(out, 0, sizeof(*out));
-	memset(&c, 0, sizeof(c));
-	c.fd = -1;
-	c.kick[0] = c.kick[1] = c.call[0] = c.call[1] = -1;
-	c.cls = d->cls;
-	c.nvq = d->cls == CLASS_NET ? 2 : 1;
-	bits = UINT64_C(1) << VIRTIO_F_VERSION_1 | UINT64_C(1) << VIRTIO_F_ACCESS_PLATFORM;
-	c.features = d->device_features.v & bits;
-	c.nonce = (uint32_t)now_us();
-
-	/* set up: memory, IOVAs, open, backend features, owner, map everything once */
-	rc = probe_mem_alloc(&c.mem, DP_PAGES, msg, sizeof(msg));
+	rc = probe_mem_alloc(&c->mem, DP_PAGES, msg, sizeof(msg));
 	if (rc) {
-		probe_add(d, ids[which].setup, PR_FAIL, now_us() - t0, -rc, "%s", msg);
-		snprintf(out->detail, sizeof(out->detail), "%s", msg);
-		return 0;
+		dp_stop(d, setup, PR_FAIL, t0, -rc, out, "%s", msg);
+		return -1;
 	}
-	if (choose_iovas(&c, guard, d->iova_first.v, d->iova_last.v, p->unsafe_identity_iova, why,
-			 sizeof(why))) {
-		probe_add(d, ids[which].setup, PR_SKIPPED, now_us() - t0, 0, "%s", why);
-		snprintf(out->detail, sizeof(out->detail), "not run: %.180s", why);
-		ctx_free(&c);
-		return 0;
+	if (choose_iovas(c, guard, d->iova_first.v, d->iova_last.v, p->unsafe_identity_iova, msg,
+			 sizeof(msg))) {
+		dp_stop(d, setup, PR_SKIPPED, t0, 0, out, "not run: %.180s", msg);
+		return -1;
 	}
 	for (int i = 0; i < 2; i++) {
-		c.kick[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		c.call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		c->kick[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		c->call[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	}
-	if (c.kick[0] < 0 || c.kick[1] < 0 || c.call[0] < 0 || c.call[1] < 0) {
+	if (c->kick[0] < 0 || c->kick[1] < 0 || c->call[0] < 0 || c->call[1] < 0) {
 		rc = -errno;
-		op = "eventfd";
-		goto setup_failed;
+		goto failed;
 	}
-	rc = vhost_open(d->char_device, vmajor, true, &c.fd, &scratch);
+	rc = vhost_open(d->char_device, vmajor, true, &c->fd, &scratch);
 	if (rc) {
-		probe_add(d, ids[which].setup, PR_FAIL, now_us() - t0,
-			  scratch.n ? scratch.v[0].errnum : 0, "open: %s",
-			  scratch.n ? scratch.v[0].message : "failed");
-		snprintf(out->detail, sizeof(out->detail), "could not open the device again");
+		dp_stop(d, setup, PR_FAIL, t0, scratch.n ? scratch.v[0].errnum : 0, out,
+			"could not open the device again: %s",
+			scratch.n ? scratch.v[0].message : "failed");
 		err_list_free(&scratch);
-		ctx_free(&c);
-		return rc >= 130 ? rc : 0;
+		return -1;
 	}
 	want = d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_MSG_V2 |
 					UINT64_C(1) << VHOST_BACKEND_F_IOTLB_BATCH |
@@ -555,76 +576,79 @@ int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard gu
 	if (ack_persist)
 		want |= UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST;
 	op = "SET_BACKEND_FEATURES";
-	if ((rc = vhost_set_backend_features(c.fd, want)))
-		goto setup_failed;
+	if ((rc = vhost_set_backend_features(c->fd, want)))
+		goto failed;
 	op = "SET_OWNER";
-	if ((rc = vhost_set_owner(c.fd)))
-		goto setup_failed;
+	if ((rc = vhost_set_owner(c->fd)))
+		goto failed;
 	op = "IOTLB UPDATE";
-	if ((rc = map_all(&c, want & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_BATCH))))
-		goto setup_failed;
-	if ((rc = device_setup(&c, &op)))
-		goto setup_failed;
-	probe_add(d, ids[which].setup, PR_PASS, now_us() - t0, 0,
+	if ((rc = map_all(c, want & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_BATCH))))
+		goto failed;
+	if ((rc = device_setup(c, &op)))
+		goto failed;
+	probe_add(d, setup, PR_PASS, now_us() - t0, 0,
 		  "acked 0x%llx, %d pages at IOVA 0x%llx.. (%s guard)%s", (unsigned long long)want,
-		  DP_PAGES, (unsigned long long)c.iova[0], guard == DP_GUARD_PA ? "PA" : "VA",
-		  p->unsafe_identity_iova ? ", UNSAFE identity IOVAs (testing)" : "");
+		  DP_PAGES, (unsigned long long)c->iova[0], guard == DP_GUARD_PA ? "PA" : "VA",
+		  p->unsafe_identity_iova ? ", UNSAFE identity IOVAs (test build)" : "");
+	return 0;
+failed:
+	dp_stop(d, setup, PR_FAIL, t0, rc ? -rc : 0, out, "set-up failed at %s: %s", op,
+		rc ? vd_strerror(-rc) : "failed");
+	return -1;
+}
 
-	/* control round trip */
-	t0 = now_us();
+/* Control round trip, reset, set-up again with NO IOTLB write, second round trip. */
+static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
+		      const struct dp_params *p, struct dp_outcome *out)
+{
+	const struct dp_steps *st = dp_steps_for(ack_persist);
+	const char *op = "SET_STATUS";
+	uint64_t t0 = now_us();
+	char msg[200];
+	int r, rc;
+
 	out->ran = true;
-	r = round_trip(&c, p->timeout_s, msg, sizeof(msg));
+	r = round_trip(c, p->timeout_s, msg, sizeof(msg));
 	out->before_ok = r == 1;
 	snprintf(out->before_detail, sizeof(out->before_detail), "%s", msg);
-	probe_add(d, ids[which].before, r == 1 ? PR_PASS : PR_FAIL, now_us() - t0,
-		  r == 0 ? ETIMEDOUT : 0, "%s", msg);
-	if (r != 1 || vd_signal) {
-		snprintf(out->detail, sizeof(out->detail),
-			 "the data path does not work even before a reset: %.140s", msg);
-		probe_add(d, ids[which].reset, PR_SKIPPED, 0, 0, "control round trip failed");
-		probe_add(d, ids[which].after, PR_SKIPPED, 0, 0, "control round trip failed");
-		vhost_set_status(c.fd, 0);
-		ctx_free(&c);
-		return vd_signal ? signals_exit_code() : 0;
+	if (r != 1) {
+		dp_stop(d, st->before, PR_FAIL, t0, r == 0 ? ETIMEDOUT : 0, out,
+			"the data path does not work even before a reset: %.140s", msg);
+		return;
 	}
-
-	/* reset, set up again with NO IOTLB write in between, second round trip */
+	probe_add(d, st->before, PR_PASS, now_us() - t0, 0, "%s", msg);
 	t0 = now_us();
-	rc = vhost_set_status(c.fd, 0);
-	probe_add(d, ids[which].reset, rc ? PR_FAIL : PR_PASS, now_us() - t0, rc ? -rc : 0,
-		  "SET_STATUS(0)%s",
+	rc = vhost_set_status(c->fd, 0);
+	if (rc) {
+		dp_stop(d, st->reset, PR_FAIL, t0, -rc, out, "reset failed: %s", vd_strerror(-rc));
+		return;
+	}
+	probe_add(d, st->reset, PR_PASS, now_us() - t0, 0, "SET_STATUS(0)%s",
 		  ack_persist ? " with IOTLB_PERSIST acked" : " (IOTLB_PERSIST not acked)");
-	if (rc) {
-		snprintf(out->detail, sizeof(out->detail), "reset failed: %s", vd_strerror(-rc));
-		ctx_free(&c);
-		return 0;
-	}
 	t0 = now_us();
-	rc = device_setup(&c, &op);
-	if (rc) {
-		probe_add(d, ids[which].after, PR_FAIL, now_us() - t0, -rc,
-			  "set-up after reset failed at %s: %s", op, vd_strerror(-rc));
-		snprintf(out->detail, sizeof(out->detail), "set-up after reset failed at %s", op);
-		vhost_set_status(c.fd, 0);
-		ctx_free(&c);
-		return vd_signal ? signals_exit_code() : 0;
+	if ((rc = device_setup(c, &op))) {
+		dp_stop(d, st->after, PR_FAIL, t0, -rc, out, "set-up after reset failed at %s: %s",
+			op, vd_strerror(-rc));
+		return;
 	}
 	out->after_run = true;
-	r = round_trip(&c, p->timeout_s, msg, sizeof(msg));
+	r = round_trip(c, p->timeout_s, msg, sizeof(msg));
 	out->after_ok = r == 1;
-	probe_add(d, ids[which].after, r == 1 ? PR_PASS : PR_FAIL, now_us() - t0,
-		  r == 0 ? ETIMEDOUT : 0, "%s", msg);
+	probe_add(d, st->after, r == 1 ? PR_PASS : PR_FAIL, now_us() - t0, r == 0 ? ETIMEDOUT : 0,
+		  "%s", msg);
 	snprintf(out->detail, sizeof(out->detail), "%s after the reset: %.170s",
 		 r == 1 ? "survived" : "lost", msg);
-	vhost_set_status(c.fd, 0);
-	ctx_free(&c);
-	return vd_signal ? signals_exit_code() : 0;
+}
 
-setup_failed:
-	probe_add(d, ids[which].setup, PR_FAIL, now_us() - t0, rc ? -rc : 0, "%s: %s", op,
-		  rc ? vd_strerror(-rc) : "failed");
-	snprintf(out->detail, sizeof(out->detail), "set-up failed at %s: %s", op,
-		 rc ? vd_strerror(-rc) : "failed");
+int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard guard,
+	   const struct dp_params *p, struct dp_outcome *out)
+{
+	struct dp_ctx c;
+
+	memset(out, 0, sizeof(*out));
+	ctx_init(&c, d);
+	if (dp_prepare(&c, d, vmajor, ack_persist, guard, p, out) == 0)
+		dp_verify(&c, d, ack_persist, p, out);
 	if (c.fd >= 0)
 		vhost_set_status(c.fd, 0);
 	ctx_free(&c);

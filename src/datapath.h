@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * datapath.h - data-path verification (spec 5.3): prove through device DMA whether the parent
+ * datapath.h - data-path verification: prove through device DMA whether the parent
  * kept its IOTLB translation across VHOST_VDPA_SET_STATUS(0).
  *
  * One run: open, ack backend features, become owner, map rings and buffers once, set up the
@@ -21,7 +21,9 @@
 enum dp_mode { DP_AUTO, DP_FORCE, DP_OFF };
 
 /*
- * How an IOVA could be misread after a reset that dropped the translation (spec 5.3):
+ * How an IOVA could be misread after a reset that dropped the translation (vdpa_sim_reset()
+ * since Linux 6.7 falls back to an identity map, drivers/vdpa/vdpa_sim/vdpa_sim.c; mlx5 keeps a
+ * 1:1 DMA MR, drivers/vdpa/mlx5/core/mr.c):
  * DP_GUARD_VA - the parent may fall back to an identity map of vdpactl's own virtual addresses
  *               (vdpa_sim >= 6.7 in VA mode): IOVAs must not be mapped in this process.
  * DP_GUARD_PA - the parent may read an IOVA as a physical address (vdpa_sim use_va=0, mlx5,
@@ -42,7 +44,7 @@ struct dp_outcome {
 struct dp_params {
 	enum dp_mode mode;
 	double timeout_s;	   /* per round trip */
-	bool unsafe_identity_iova; /* testing only: IOVA = the buffer's own address */
+	bool unsafe_identity_iova; /* test builds only (VDPACTL_TEST_HOOKS): IOVA = buffer address */
 };
 
 /* Pure: which guard the parent needs (mgmtdev/parent driver names may be NULL). */
@@ -57,10 +59,11 @@ bool dp_frame_matches(const uint8_t *rx, size_t rx_len, const uint8_t *tx, size_
 
 /*
  * Run the data-path verification on @d (closed on entry and on return). @ack_persist selects
- * the run with IOTLB_PERSIST acked. Probe records get @prefix ("dp" or "dp_compat").
+ * the run with IOTLB_PERSIST acked; its probe records are the steps of dp_steps_for(). A step
+ * that could not run is an "incomplete" error of @d (probe_incomplete()).
  * Returns 0, or 130/143 when interrupted.
  */
 int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard guard,
-	   const struct dp_params *p, const char *prefix, struct dp_outcome *out);
+	   const struct dp_params *p, struct dp_outcome *out);
 
 #endif

@@ -11,7 +11,10 @@
 #include "exitcode.h"
 #include "util.h"
 
-/* Kernel-internal errno that leaks to userspace from vhost-vdpa open (facts 1.1). */
+/*
+ * Kernel-internal errno (include/linux/errno.h) that leaks to userspace, e.g. from vhost_vdpa_open()
+ * when the parent lacks an op.
+ */
 #define VD_ENOTSUPP 524
 
 static const struct {
@@ -28,6 +31,7 @@ static const struct {
 	{ ERR_MALFORMED, "malformed_data", VD_EXIT_INTERNAL },
 	{ ERR_INTERRUPTED, "interrupted", VD_EXIT_SIGINT },
 	{ ERR_INTERNAL, "internal", VD_EXIT_INTERNAL },
+	{ ERR_INCOMPLETE, "incomplete", VD_EXIT_OK },
 };
 
 const char *err_code_name(enum err_code code)

@@ -17,6 +17,7 @@ enum err_code {
 	ERR_MALFORMED,
 	ERR_INTERRUPTED,
 	ERR_INTERNAL,
+	ERR_INCOMPLETE, /* a step of the evaluation could not run or failed: not evidence */
 };
 
 struct vd_error {

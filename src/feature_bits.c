@@ -6,6 +6,11 @@
  * "since" is the mainline release whose UAPI header first defined the bit (researched from
  * maintainer pull requests, QEMU header syncs and the 6.1/6.12 sources; bits older than
  * vhost-vdpa itself, 5.7, are informational and least certain).
+ *
+ * Backend rows cite the mainline commit that added the define to the UAPI (commit id, subject,
+ * first release). IOTLB_MSG_V2 and IOTLB_BATCH were first defined in include/uapi/linux/vhost.h
+ * and moved to include/uapi/linux/vhost_types.h by 175d493c3c3e ("vhost: move the backend feature
+ * bits to vhost_types.h", v5.19); every later bit was added to vhost_types.h directly.
  */
 #include "feature_bits.h"
 
@@ -22,20 +27,31 @@
 
 const struct feature_desc feature_table[] = {
 	/* vhost backend features (VHOST_GET/SET_BACKEND_FEATURES) */
+	/* 429711aec282 "vhost: switch to use new message format" (v4.19, in vhost.h) */
 	F(NS_BACKEND, VHOST_BACKEND_F_IOTLB_MSG_V2, "IOTLB_MSG_V2", "4.19",
 	  "IOTLB messages use struct vhost_msg_v2 (with an ASID field)"),
+	/* 25abc060d282 "vhost-vdpa: support IOTLB batching hints" (v5.9, in vhost.h) */
 	F(NS_BACKEND, VHOST_BACKEND_F_IOTLB_BATCH, "IOTLB_BATCH", "5.9",
 	  "IOTLB updates can be batched between BATCH_BEGIN and BATCH_END"),
+	/* 91233ad71186 "vhost: support ASID in IOTLB API" (v5.19) */
 	F(NS_BACKEND, VHOST_BACKEND_F_IOTLB_ASID, "IOTLB_ASID", "5.19",
 	  "the asid field of IOTLB messages selects an address space"),
+	/*
+	 * 0723f1df5c3e "vhost-vdpa: introduce SUSPEND backend feature bit" (v6.0); the ioctl came
+	 * with f345a0143b4d "vhost-vdpa: uAPI to suspend the device" (v6.0, in vhost.h)
+	 */
 	F(NS_BACKEND, VHOST_BACKEND_F_SUSPEND, "SUSPEND", "6.0",
 	  "VHOST_VDPA_SUSPEND stops the device without resetting it"),
+	/* 69106b6fb3d7 "vhost-vdpa: Introduce RESUME backend feature bit" (v6.3) */
 	F(NS_BACKEND, VHOST_BACKEND_F_RESUME, "RESUME", "6.3",
 	  "VHOST_VDPA_RESUME restarts a suspended device"),
+	/* 8b59b4da9b56 "vdpa: add VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK flag" (v6.6) */
 	F(NS_BACKEND, VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK, "ENABLE_AFTER_DRIVER_OK", "6.6",
 	  "virtqueues may be enabled after DRIVER_OK"),
+	/* 7db0d6027e69 "vhost-vdpa: introduce descriptor group backend feature" (v6.7) */
 	F(NS_BACKEND, VHOST_BACKEND_F_DESC_ASID, "DESC_ASID", "6.7",
 	  "a virtqueue's descriptor areas may live in their own address space"),
+	/* 4398776f7a6d "vhost-vdpa: introduce IOTLB_PERSIST backend feature bit" (v6.7) */
 	F(NS_BACKEND, VHOST_BACKEND_F_IOTLB_PERSIST, "IOTLB_PERSIST", "6.7",
 	  "IOTLB mappings survive a device reset (kernel and parent promise)"),
 

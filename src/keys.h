@@ -6,7 +6,11 @@
 #ifndef VDPACTL_KEYS_H
 #define VDPACTL_KEYS_H
 
-#define SCHEMA_VERSION 1
+/*
+ * Bumped when a key is renamed, removed or changes type (adding a key or an enum value is not).
+ * 2: the netlink feature masks of list became mask objects.
+ */
+#define SCHEMA_VERSION 2
 
 #define K_SCHEMA_VERSION "schema_version"
 #define K_TOOL "tool"

@@ -47,7 +47,9 @@ const struct command commands[] = {
 	  "(VHOST_VDPA_SET_STATUS 0), check that the status reads 0 and that vhost-vdpa still "
 	  "holds\n"
 	  "the mapping, then unmap and close. Every step is recorded with its duration and errno.\n"
-	  "The verdict (trusted, untrusted, unknown) gives the reason, the evidence and a remedy.\n"
+	  "The verdict (trusted, untrusted, unknown) gives the reason, the evidence and a remedy;\n"
+	  "a step that could not run is listed as 'not established' and makes the run incomplete,\n"
+	  "and a device whose probe a signal cut short has no verdict ('unknown (not evaluated)').\n"
 	  "Opening a device resets it: never probe a device a virtual machine is using (a busy\n"
 	  "device fails with EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).\n"
 	  "\n"
@@ -68,10 +70,12 @@ const struct command commands[] = {
 	  "advertised backend features only (the device is opened read-only) and says so; with\n"
 	  "--probe the probe of 'vdpactl probe' runs first (with its data path on simulators;\n"
 	  "--datapath and --timeout, which need --probe, work as for probe).\n"
-	  "--require takes backend feature names (iotlb_persist, suspend, resume, ...;\n"
-	  "case-insensitive, comma-separated, repeatable): the device passes when every required\n"
-	  "feature is offered (and, with --probe, IOTLB_PERSIST is also accepted); without\n"
-	  "--require it passes when trusted.\n"
+	  "A device passes when it is trusted. --require adds to that, never replaces it: it\n"
+	  "takes backend feature names (iotlb_persist, suspend, resume, ...; case-insensitive,\n"
+	  "comma-separated, repeatable) and a device passes when it is trusted AND offers each\n"
+	  "(with --probe an offered IOTLB_PERSIST must also be accepted); an untrusted device\n"
+	  "fails whatever --require lists. A line says pass or fail, what is missing, and the\n"
+	  "verdict with its reason; an interrupted device reads 'unknown (not evaluated)'.\n"
 	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
 	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DATAPATH_OPTS | CMD_DEFAULT_ALL },
@@ -107,7 +111,7 @@ static const struct {
 	const char *opt, *text;
 } option_help[] = {
 	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
-	{ "    --require=FEAT", "check: backend features that must be offered (comma-separated)" },
+	{ "    --require=FEAT", "check: backend features required on top of a trusted verdict" },
 	{ "    --probe", "check: run the control-plane probe before deciding" },
 	{ "    --datapath[=M]", "probe, check --probe: device-DMA verification: auto (default), "
 				"force or off" },
@@ -116,7 +120,7 @@ static const struct {
 	{ "-j, --json", "one JSON document on stdout, also on failure" },
 	{ "-p, --pretty", "indent the JSON document (implies --json)" },
 	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
-	{ "-v, --verbose", "more detail: raw config bytes, every unsupported query on stderr" },
+	{ "-v, --verbose", "more detail: raw config bytes, probe steps, unsupported queries" },
 	{ "    --color=WHEN", "colour: auto (TTY and no NO_COLOR), always or never" },
 	{ "-h, --help", "show this help; 'vdpactl COMMAND --help' for one command" },
 	{ "-V, --version", "print the version" },
@@ -161,6 +165,11 @@ static void command_usage(FILE *f, const struct command *c)
 {
 	fprintf(f, "Usage: vdpactl [OPTIONS] %s %s\n\n%s\n\n%s\n", c->name, c->args, c->summary,
 		c->help);
+	fputs(c->flags & CMD_OPENS_DEVICE
+		      ? "Device access: opens /dev/vhost-vdpa-N, which resets the device; a device that\n"
+			"another process holds is reported busy (exit 6) and left alone.\n"
+		      : "Device access: opens no vhost-vdpa device.\n",
+	      f);
 	fputs("\nOptions:\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
 		if (!(c->flags & CMD_TAKES_ALL) && !strcmp(option_help[i].opt, "-a, --all"))
@@ -207,10 +216,16 @@ static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
 		const struct feature_desc *f = feature_by_name(NS_BACKEND, t);
 
 		if (!f) {
+			char names[256];
+			size_t n = 0;
+
+			names[0] = '\0';
+			for (size_t i = 0; i < feature_table_len && n < sizeof(names); i++)
+				if (feature_table[i].ns == NS_BACKEND)
+					n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+							      n ? ", " : "", feature_table[i].name);
 			err_add(errs, ERR_USAGE, 0, t, "--require", NULL,
-				"unknown backend feature: use one of IOTLB_MSG_V2, IOTLB_BATCH, "
-				"IOTLB_ASID, SUSPEND, RESUME, ENABLE_AFTER_DRIVER_OK, DESC_ASID, "
-				"IOTLB_PERSIST (any case)");
+				"unknown backend feature: use one of %s (any case)", names);
 			rc = -1;
 			break;
 		}
@@ -224,7 +239,11 @@ static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
 	return rc;
 }
 
-/* Print errors to stderr: failures always, per-field notes only with --verbose. */
+/*
+ * Print errors to stderr, in text mode and with --json: every error record, except that a
+ * query the kernel or parent does not support (a field left null, code "unsupported") is a note
+ * shown only with --verbose.
+ */
 static void print_errors(const struct run *r, const struct opts *o)
 {
 	for (size_t i = 0; i < r->errors.n; i++)
@@ -233,7 +252,7 @@ static void print_errors(const struct run *r, const struct opts *o)
 		const struct err_list *l = &r->dev[d].errors;
 
 		for (size_t i = 0; i < l->n; i++)
-			if (!l->v[i].field || o->verbose)
+			if (!l->v[i].field || l->v[i].code != ERR_UNSUPPORTED || o->verbose)
 				err_print(&l->v[i], o->quiet);
 	}
 }
@@ -242,6 +261,7 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 {
 	r->exit_code = rc;
 	r->complete = !run_has_errors(r) && rc != VD_EXIT_USAGE;
+	run_summarize(r);
 	if (o->json)
 		output_json(stdout, r, o);
 	else if (rc == 0 || r->n_dev || r->features_catalogue)
@@ -256,125 +276,186 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 	return rc;
 }
 
+/* A --json anywhere makes even a usage error a JSON document. */
+static bool wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--pretty") ||
+		    (argv[i][0] == '-' && argv[i][1] != '-' &&
+		     (strchr(argv[i], 'j') || strchr(argv[i], 'p'))))
+			return true;
+	return false;
+}
+
+/* One of @names[] (NULL-terminated) for an option value; its index, or -1 with a usage error. */
+static int choice(struct run *r, const char *opt, const char *val, const char *const *names)
+{
+	char list[64];
+	size_t n = 0;
+
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	list[0] = '\0';
+	for (int i = 0; names[i] && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+				      !i ? "" : names[i + 1] ? ", " : " or ", names[i]);
+	err_add(&r->errors, ERR_USAGE, 0, NULL, opt, NULL, "invalid value '%s': use %s", val, list);
+	return -1;
+}
+
+static int parse_timeout(struct run *r, struct opts *o, const char *val)
+{
+	char *end;
+
+	o->timeout = strtod(val, &end);
+	o->timeout_given = true;
+	if (end == val || *end || !(o->timeout > 0) || o->timeout > 600) {
+		err_add(&r->errors, ERR_USAGE, 0, NULL, "--timeout", NULL,
+			"invalid value '%s': seconds, more than 0 and at most 600", val);
+		return -1;
+	}
+	return 0;
+}
+
+static void bad_option(struct run *r, char **argv)
+{
+	if (optopt && strchr(short_opts, optopt))
+		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL, "option '-%c' requires an argument",
+			optopt);
+	else if (optopt)
+		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL, "invalid option '-%c'", optopt);
+	else
+		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL, "unrecognized option '%s'",
+			argv[optind - 1]);
+}
+
+/* One option of getopt_long. 0, or -1 after a usage error. */
+static int take_option(int c, char **argv, struct opts *o, struct run *r)
+{
+	static const char *const colors[] = { "auto", "always", "never", NULL };
+	static const char *const modes[] = { "auto", "force", "off", NULL };
+	int v;
+
+	switch (c) {
+	case 'a':
+		o->all = true;
+		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'p':
+		o->json = o->pretty = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case 'V':
+		o->version = true;
+		return 0;
+	case OPT_PROBE:
+		o->probe = true;
+		return 0;
+	case OPT_COLOR:
+		v = choice(r, "--color", optarg, colors);
+		o->color = (enum color_mode)v; /* the enum follows colors[] */
+		return v < 0 ? -1 : 0;
+	case OPT_DATAPATH:
+		o->datapath_given = true;
+		v = optarg ? choice(r, "--datapath", optarg, modes) : DP_AUTO;
+		o->datapath = v; /* enum dp_mode follows modes[] */
+		return v < 0 ? -1 : 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(r, o, optarg);
+	case OPT_REQUIRE:
+		o->has_require = true;
+		return parse_require(optarg, &o->require, &r->errors);
+	default:
+		bad_option(r, argv);
+		return -1;
+	}
+}
+
+/* Options that the command does not take. 0, or -1 after a usage error. */
+static int check_command_options(const struct command *cmd, const struct opts *o, struct run *r)
+{
+	const char *dp_opt = o->datapath_given ? "--datapath" : "--timeout";
+	bool dp = o->datapath_given || o->timeout_given;
+	const char *opt;
+	char why[128];
+
+	if ((o->probe || o->has_require) && !(cmd->flags & CMD_CHECK_OPTS)) {
+		opt = o->probe ? "--probe" : "--require";
+		snprintf(why, sizeof(why),
+			 "the %s command does not take this option (it belongs to check)", cmd->name);
+	} else if (dp && !(cmd->flags & CMD_DATAPATH_OPTS)) {
+		opt = dp_opt;
+		snprintf(why, sizeof(why),
+			 "the %s command does not take this option (it belongs to probe and check "
+			 "--probe)",
+			 cmd->name);
+	} else if (dp && (cmd->flags & CMD_CHECK_OPTS) && !o->probe) {
+		opt = dp_opt;
+		snprintf(why, sizeof(why), "%s takes this option only with --probe (it tunes the probe)",
+			 cmd->name);
+	} else if (o->all && !(cmd->flags & CMD_TAKES_ALL)) {
+		opt = "--all";
+		snprintf(why, sizeof(why), "the %s command does not take --all", cmd->name);
+	} else {
+		return 0;
+	}
+	err_add(&r->errors, ERR_USAGE, 0, NULL, opt, NULL, "%s", why);
+	return -1;
+}
+
+/* "list, show, probe, check, features": from the command table. */
+static void unknown_command(struct run *r, const char *name)
+{
+	char list[128];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < commands_len && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+				      commands[i].name);
+	err_add(&r->errors, ERR_USAGE, 0, name, NULL, NULL, "unknown command (commands: %s)", list);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0 };
 	struct run r = { 0 };
 	const struct command *cmd = NULL;
-	bool help = false;
 	int c, rc;
 
 	host_info(&r.host);
-	/* A --json anywhere makes even a usage error a JSON document. */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--pretty") ||
-		    (argv[i][0] == '-' && argv[i][1] != '-' &&
-		     (strchr(argv[i], 'j') || strchr(argv[i], 'p'))))
-			o.json = true;
-
+	o.json = wants_json(argc, argv);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o.all = true;
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'p':
-			o.json = o.pretty = true;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case OPT_COLOR:
-			if (!strcmp(optarg, "auto"))
-				o.color = COLOR_AUTO;
-			else if (!strcmp(optarg, "always"))
-				o.color = COLOR_ALWAYS;
-			else if (!strcmp(optarg, "never"))
-				o.color = COLOR_NEVER;
-			else {
-				err_add(&r.errors, ERR_USAGE, 0, NULL, "--color", NULL,
-					"invalid value '%s': use auto, always or never", optarg);
-				return finish(&r, &o, VD_EXIT_USAGE, true);
-			}
-			break;
-		case 'h':
-			help = true;
-			break;
-		case OPT_PROBE:
-			o.probe = true;
-			break;
-		case OPT_DATAPATH:
-			o.datapath_given = true;
-			if (!optarg || !strcmp(optarg, "auto"))
-				o.datapath = DP_AUTO;
-			else if (!strcmp(optarg, "force"))
-				o.datapath = DP_FORCE;
-			else if (!strcmp(optarg, "off"))
-				o.datapath = DP_OFF;
-			else {
-				err_add(&r.errors, ERR_USAGE, 0, NULL, "--datapath", NULL,
-					"invalid value '%s': use auto, force or off", optarg);
-				return finish(&r, &o, VD_EXIT_USAGE, true);
-			}
-			break;
-		case OPT_TIMEOUT: {
-			char *end;
-
-			o.timeout = strtod(optarg, &end);
-			o.timeout_given = true;
-			if (end == optarg || *end || !(o.timeout > 0) || o.timeout > 600) {
-				err_add(&r.errors, ERR_USAGE, 0, NULL, "--timeout", NULL,
-					"invalid value '%s': seconds, more than 0 and at most 600",
-					optarg);
-				return finish(&r, &o, VD_EXIT_USAGE, true);
-			}
-			break;
-		}
-		case OPT_REQUIRE:
-			if (parse_require(optarg, &o.require, &r.errors))
-				return finish(&r, &o, VD_EXIT_USAGE, true);
-			o.has_require = true;
-			break;
-		case 'V':
-			printf("vdpactl %s\n", VDPACTL_VERSION);
-			return VD_EXIT_OK;
-		default:
-			if (optopt && strchr(short_opts, optopt))
-				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
-					"option '-%c' requires an argument", optopt);
-			else if (optopt)
-				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
-					"invalid option '-%c'", optopt);
-			else
-				err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL,
-					"unrecognized option '%s'", argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
+		if (take_option(c, argv, &o, &r))
 			return finish(&r, &o, VD_EXIT_USAGE, true);
-		}
+	if (o.version) {
+		printf("vdpactl %s\n", VDPACTL_VERSION);
+		return VD_EXIT_OK;
 	}
 	o.use_color = o.color == COLOR_ALWAYS ||
 		      (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-
 	if (optind < argc) {
 		cmd = find_command(argv[optind]);
-		if (!cmd) {
-			if (help) {
-				usage(stdout);
-				return VD_EXIT_OK;
-			}
-			err_add(&r.errors, ERR_USAGE, 0, argv[optind], NULL, NULL,
-				"unknown command (commands: list, show, probe, check, features)");
+		if (!cmd && !o.help) {
+			unknown_command(&r, argv[optind]);
 			return finish(&r, &o, VD_EXIT_USAGE, true);
 		}
-		r.command = cmd->name;
+		r.command = cmd ? cmd->name : NULL;
 		optind++;
 	}
-	if (help) {
+	if (o.help) {
 		if (cmd)
 			command_usage(stdout, cmd);
 		else
@@ -385,31 +466,9 @@ int main(int argc, char **argv)
 		err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL, "no command given");
 		return finish(&r, &o, VD_EXIT_USAGE, true);
 	}
-	if ((o.probe || o.has_require) && !(cmd->flags & CMD_CHECK_OPTS)) {
-		err_add(&r.errors, ERR_USAGE, 0, NULL, o.probe ? "--probe" : "--require", NULL,
-			"the %s command does not take this option (it belongs to check)",
-			cmd->name);
+	if (check_command_options(cmd, &o, &r))
 		return finish(&r, &o, VD_EXIT_USAGE, true);
-	}
-	if ((o.datapath_given || o.timeout_given) && !(cmd->flags & CMD_DATAPATH_OPTS)) {
-		err_add(&r.errors, ERR_USAGE, 0, NULL,
-			o.datapath_given ? "--datapath" : "--timeout", NULL,
-			"the %s command does not take this option (it belongs to probe and check "
-			"--probe)",
-			cmd->name);
-		return finish(&r, &o, VD_EXIT_USAGE, true);
-	}
-	if ((o.datapath_given || o.timeout_given) && (cmd->flags & CMD_CHECK_OPTS) && !o.probe) {
-		err_add(&r.errors, ERR_USAGE, 0, NULL,
-			o.datapath_given ? "--datapath" : "--timeout", NULL,
-			"check takes this option only with --probe (it tunes the probe)");
-		return finish(&r, &o, VD_EXIT_USAGE, true);
-	}
-	if (o.all && !(cmd->flags & CMD_TAKES_ALL)) {
-		err_add(&r.errors, ERR_USAGE, 0, NULL, "--all", NULL,
-			"the %s command does not take --all", cmd->name);
-		return finish(&r, &o, VD_EXIT_USAGE, true);
-	}
+	o.cmd_flags = cmd->flags;
 	o.args = argv + optind;
 	o.n_args = (size_t)(argc - optind);
 

@@ -62,3 +62,34 @@ bool run_has_errors(const struct run *r)
 			return true;
 	return false;
 }
+
+void run_summarize(struct run *r)
+{
+	struct summary *s = &r->summary;
+
+	memset(s, 0, sizeof(*s));
+	s->devices = r->n_dev;
+	s->has_verdicts = r->evaluates;
+	for (size_t i = 0; i < r->n_dev; i++) {
+		const struct vdpa_device *d = &r->dev[i];
+
+		/* examined: a verdict of any status (10, 11) is the command's work done */
+		if (d->exit_code == 0 || d->exit_code == 10 || d->exit_code == 11)
+			s->succeeded++;
+		else
+			s->failed++;
+		if (!r->evaluates)
+			continue;
+		switch (d->verdict.status) {
+		case VS_TRUSTED:
+			s->trusted++;
+			break;
+		case VS_UNTRUSTED:
+			s->untrusted++;
+			break;
+		default: /* unknown, or not evaluated */
+			s->unknown++;
+			break;
+		}
+	}
+}

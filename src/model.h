@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "feature_bits.h"
 #include "netlink.h"
+#include "steps.h"
 #include "sysfs.h"
 #include "verdict.h"
 
@@ -22,11 +23,9 @@ struct opt_u64 {
 	uint64_t v;
 };
 
-enum probe_status { PR_PASS, PR_FAIL, PR_SKIPPED };
-
-/* One step of a probe (spec 5.2): id, outcome, duration, errno when relevant. */
+/* One step of a probe (steps.h): which step, outcome, duration, errno when relevant. */
 struct probe_record {
-	const char *id; /* static string, stable */
+	enum step_id step;
 	enum probe_status status;
 	uint64_t duration_us;
 	int errnum; /* 0 if none */
@@ -73,9 +72,15 @@ struct vdpa_device {
 	struct probe_record probes[MAX_PROBES];
 	size_t n_probes;
 	uint64_t acked_backend; /* what the probe acked with VHOST_SET_BACKEND_FEATURES */
-	char probe_failure[160];
+	char probe_failure[200];
+	char dp_failure[200]; /* why an asked-for data path did not verify */
 
-	bool evaluated; /* a verdict was computed (probe, check) */
+	/*
+	 * probe, check: the verdict. Its zero state is VS_NONE, "not evaluated" (rendered as null
+	 * in JSON, "unknown (not evaluated)" in text): a device gets a verdict only from
+	 * verdict_compute() on evidence gathered to the end.
+	 */
+	bool interrupted; /* a signal arrived before this device's evaluation finished */
 	struct verdict_input vin;
 	struct verdict verdict;
 	uint64_t required;	   /* check --require: backend feature mask asked for */
@@ -89,6 +94,13 @@ struct host_info {
 	char machine[65];
 };
 
+/* Counts of a run, computed once (run_summarize) and printed by both renderers. */
+struct summary {
+	size_t devices, succeeded, failed;
+	bool has_verdicts; /* probe, check */
+	size_t trusted, untrusted, unknown; /* unknown includes devices without a verdict */
+};
+
 struct run {
 	const char *command; /* NULL when the command line could not be parsed */
 	struct host_info host;
@@ -98,6 +110,8 @@ struct run {
 	int exit_code;
 	struct err_list errors; /* run-level errors (usage, /proc/devices, ...) */
 	bool evaluates;		/* probe/check: devices carry verdicts, summary counts them */
+	bool gate_lines;	/* check: one line per device in text */
+	struct summary summary;
 	bool listing;		/* list: discovery only, nothing opened */
 	bool netlink_ok, have_sysfs;
 	struct sysfs_params params;
@@ -111,5 +125,7 @@ void run_free(struct run *r);
 struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *path);
 /* true if any device or run-level error exists */
 bool run_has_errors(const struct run *r);
+/* Fill r->summary from the devices (both renderers print it). */
+void run_summarize(struct run *r);
 
 #endif

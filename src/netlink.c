@@ -570,7 +570,7 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 
 	memset(out, 0, sizeof(*out));
 	ctx.seq = (unsigned)time(NULL);
-	ctx.sock = mnl_socket_open(NETLINK_GENERIC);
+	ctx.sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!ctx.sock) {
 		rc = -errno;
 		err_add(errs, ERR_UNSUPPORTED, -rc, "vdpa netlink", "socket", NULL, "%s",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * output_json.c - the JSON document (spec section 3; schema in vdpactl.schema.json).
+ * output_json.c - the JSON document (schema in vdpactl.schema.json).
  * One document per run; fields are never omitted: unknown values are null.
  */
 #include <inttypes.h>
@@ -140,7 +140,15 @@ static json_object *parent_object(const struct vdpa_device *d)
 
 #define OPT(has, v) ((has) ? json_object_new_uint64(v) : NULL)
 
-static json_object *netlink_config(const struct nl_config *c)
+static json_object *device_mask(uint64_t raw, enum dev_class cls)
+{
+	struct decoded_mask m;
+
+	decode_device_features(raw, cls, &m);
+	return mask_object(&m, raw, 16);
+}
+
+static json_object *netlink_config(const struct nl_config *c, enum dev_class cls)
 {
 	json_object *o;
 	char mac[18];
@@ -156,9 +164,9 @@ static json_object *netlink_config(const struct nl_config *c)
 	json_object_object_add(o, K_MAX_VQ_PAIRS, OPT(c->has_max_vqp, c->max_vqp));
 	json_object_object_add(o, K_MTU, OPT(c->has_mtu, c->mtu));
 	json_object_object_add(o, K_NEGOTIATED_FEATURES,
-			       c->has_negotiated ? hex(c->negotiated, 16) : NULL);
+			       c->has_negotiated ? device_mask(c->negotiated, cls) : NULL);
 	json_object_object_add(o, K_DEVICE_FEATURES,
-			       c->has_device_features ? hex(c->device_features, 16) : NULL);
+			       c->has_device_features ? device_mask(c->device_features, cls) : NULL);
 	json_object_object_add(o, K_CAPACITY, OPT(c->has_capacity, c->capacity));
 	json_object_object_add(o, K_BLK_SIZE, OPT(c->has_blk_size, c->blk_size));
 	json_object_object_add(o, K_SIZE_MAX, OPT(c->has_size_max, c->size_max));
@@ -181,8 +189,19 @@ static json_object *vdpa_object(const struct vdpa_device *d)
 	json_object_object_add(o, K_MAX_VQ_SIZE, OPT(d->nl.has_max_vq_size, d->nl.max_vq_size));
 	json_object_object_add(o, K_MIN_VQ_SIZE, OPT(d->nl.has_min_vq_size, d->nl.min_vq_size));
 	json_object_object_add(o, K_DRIVER_OVERRIDE, str_or_null(d->driver_override));
-	json_object_object_add(o, K_NETLINK_CONFIG, netlink_config(&d->nl.config));
+	json_object_object_add(o, K_NETLINK_CONFIG, netlink_config(&d->nl.config, d->cls));
 	return o;
+}
+
+/* The one class a management device supports, to decode its features by; else unknown. */
+static enum dev_class mgmt_class(const struct nl_mgmtdev *m)
+{
+	if (!m->has_classes || !m->classes || (m->classes & (m->classes - 1)))
+		return CLASS_UNKNOWN;
+	for (unsigned id = 0; id < 64; id++)
+		if (m->classes & (UINT64_C(1) << id))
+			return class_from_device_id(id);
+	return CLASS_UNKNOWN;
 }
 
 static json_object *mgmtdevs_array(const struct run *r)
@@ -206,7 +225,8 @@ static json_object *mgmtdevs_array(const struct run *r)
 			json_object_put(cls);
 		json_object_object_add(o, K_MAX_VQS, OPT(m->has_max_vqs, m->max_vqs));
 		json_object_object_add(o, K_SUPPORTED_FEATURES,
-				       m->has_features ? hex(m->features, 16) : NULL);
+				       m->has_features ? device_mask(m->features, mgmt_class(m))
+						       : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -243,15 +263,15 @@ static void add_listing(json_object *doc, const struct run *r)
 
 static json_object *probes_array(const struct vdpa_device *d)
 {
-	static const char *const st[] = { "pass", "fail", "skipped" };
 	json_object *a = json_object_new_array();
 
 	for (size_t i = 0; i < d->n_probes; i++) {
 		const struct probe_record *p = &d->probes[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, K_ID, json_object_new_string(p->id));
-		json_object_object_add(o, K_STATUS, json_object_new_string(st[p->status]));
+		json_object_object_add(o, K_ID, json_object_new_string(step_key(p->step)));
+		json_object_object_add(o, K_STATUS,
+				       json_object_new_string(probe_status_name(p->status)));
 		json_object_object_add(o, K_DURATION_US, json_object_new_uint64(p->duration_us));
 		json_object_object_add(o, K_ERROR,
 				       p->errnum ? str_or_null(errno_name(p->errnum)
@@ -380,9 +400,9 @@ static json_object *device_object(const struct vdpa_device *d)
 		json_object_put(limits);
 	json_object_object_add(o, K_CONFIG, config_object(d));
 	json_object_object_add(o, K_PROBES, probes_array(d));
-	json_object_object_add(o, K_VERDICT, d->evaluated ? verdict_object(d) : NULL);
+	json_object_object_add(o, K_VERDICT, d->verdict.status ? verdict_object(d) : NULL);
 	json_object_object_add(o, K_REQUIRE,
-			       d->evaluated && d->required ? require_object(d) : NULL);
+			       d->verdict.status && d->required ? require_object(d) : NULL);
 	json_object_object_add(o, K_EXIT_CODE, json_object_new_int(d->exit_code));
 	json_object_object_add(o, K_ERRORS, errors_array(&d->errors));
 	return o;
@@ -410,14 +430,30 @@ static json_object *features_array(const struct run *r)
 	return a;
 }
 
+static json_object *count_or_null(bool valid, size_t n)
+{
+	return valid ? json_object_new_uint64(n) : NULL;
+}
+
+static json_object *summary_object(const struct summary *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, K_DEVICES, json_object_new_uint64(s->devices));
+	json_object_object_add(o, K_SUCCEEDED, json_object_new_uint64(s->succeeded));
+	json_object_object_add(o, K_FAILED, json_object_new_uint64(s->failed));
+	json_object_object_add(o, K_TRUSTED, count_or_null(s->has_verdicts, s->trusted));
+	json_object_object_add(o, K_UNTRUSTED, count_or_null(s->has_verdicts, s->untrusted));
+	json_object_object_add(o, K_UNKNOWN, count_or_null(s->has_verdicts, s->unknown));
+	return o;
+}
+
 void output_json(FILE *out, const struct run *r, const struct opts *o)
 {
 	json_object *doc = json_object_new_object();
 	json_object *tool = json_object_new_object();
 	json_object *host = json_object_new_object();
 	json_object *devs = json_object_new_array();
-	json_object *summary = json_object_new_object();
-	size_t ok = 0;
 
 	json_object_object_add(doc, K_SCHEMA_VERSION, json_object_new_int(SCHEMA_VERSION));
 	json_object_object_add(tool, K_NAME, json_object_new_string("vdpactl"));
@@ -429,33 +465,14 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(doc, K_HOST, host);
 	json_object_object_add(doc, K_COMMAND, str_or_null(r->command));
 	json_object_object_add(doc, K_COMPLETE, json_object_new_boolean(r->complete));
-	for (size_t i = 0; i < r->n_dev; i++) {
+	for (size_t i = 0; i < r->n_dev; i++)
 		json_object_array_add(devs, device_object(&r->dev[i]));
-		ok += r->dev[i].exit_code == 0;
-	}
 	json_object_object_add(doc, K_DEVICES, devs);
 	if (r->features_catalogue)
 		json_object_object_add(doc, K_FEATURES, features_array(r));
 	if (r->listing)
 		add_listing(doc, r);
-	json_object_object_add(summary, K_DEVICES, json_object_new_uint64(r->n_dev));
-	json_object_object_add(summary, K_SUCCEEDED, json_object_new_uint64(ok));
-	json_object_object_add(summary, K_FAILED, json_object_new_uint64(r->n_dev - ok));
-	if (r->evaluates) {
-		size_t n[3] = { 0, 0, 0 };
-
-		for (size_t i = 0; i < r->n_dev; i++)
-			n[r->dev[i].evaluated ? r->dev[i].verdict.status : VS_UNKNOWN]++;
-		json_object_object_add(summary, K_TRUSTED, json_object_new_uint64(n[VS_TRUSTED]));
-		json_object_object_add(summary, K_UNTRUSTED,
-				       json_object_new_uint64(n[VS_UNTRUSTED]));
-		json_object_object_add(summary, K_UNKNOWN, json_object_new_uint64(n[VS_UNKNOWN]));
-	} else {
-		json_object_object_add(summary, K_TRUSTED, NULL);
-		json_object_object_add(summary, K_UNTRUSTED, NULL);
-		json_object_object_add(summary, K_UNKNOWN, NULL);
-	}
-	json_object_object_add(doc, K_SUMMARY, summary);
+	json_object_object_add(doc, K_SUMMARY, summary_object(&r->summary));
 	json_object_object_add(doc, K_EXIT_CODE, json_object_new_int(r->exit_code));
 	json_object_object_add(doc, K_ERRORS, errors_array(&r->errors));
 

@@ -163,26 +163,8 @@ static void print_config(const struct pen *p, const struct vdpa_device *d, bool 
 	}
 }
 
-static void print_device(const struct pen *p, const struct vdpa_device *d, bool verbose)
+static void print_identity(const struct pen *p, const struct vdpa_device *d)
 {
-	struct decoded_mask m;
-	enum feat_ns ns;
-
-	fprintf(p->out, "%s%s%s", col(p, BOLD), d->char_device, col(p, RESET));
-	if (d->vdpa_device)
-		fprintf(p->out, " (%s)", d->vdpa_device);
-	fputc('\n', p->out);
-	if (!d->opened) {
-		for (size_t i = 0; i < d->errors.n; i++) {
-			const struct vd_error *e = &d->errors.v[i];
-
-			label(p, 2, "error");
-			fprintf(p->out, "%s%s%s%s\n", col(p, RED), e->op ? e->op : "",
-				e->op ? ": " : "", e->message);
-			fputs(col(p, RESET), p->out);
-		}
-		return;
-	}
 	if (d->discovered) {
 		label(p, 2, "vdpa device");
 		fprintf(p->out, "%s\n", d->vdpa_device);
@@ -202,59 +184,70 @@ static void print_device(const struct pen *p, const struct vdpa_device *d, bool 
 			d->device_id.v);
 	else
 		unavailable(p, d, "virtio_device_id");
+}
+
+static void print_backend(const struct pen *p, const struct vdpa_device *d)
+{
+	struct decoded_mask m;
+	enum feat_ns ns = NS_BACKEND;
+	bool persist = d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST);
 
 	label(p, 2, "backend features");
-	if (d->backend_features.valid) {
-		bool persist =
-			d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST);
-
-		fprintf(p->out, "0x%016" PRIx64 "\n", d->backend_features.v);
-		fprintf(p->out, "%*s", LABEL_W, "");
-		ns = NS_BACKEND;
-		decode_mask(d->backend_features.v, &ns, 1, &m);
-		words(p, &m, true);
-		label(p, 2, "IOTLB_PERSIST");
-		if (persist)
-			fprintf(p->out,
-				"%syes%s: kernel and parent driver promise that IOTLB "
-				"mappings survive a reset\n",
-				col(p, GREEN), col(p, RESET));
-		else
-			fprintf(p->out, "%sno%s: mappings are not promised to survive a reset\n",
-				col(p, YELLOW), col(p, RESET));
-	} else {
+	if (!d->backend_features.valid) {
 		unavailable(p, d, "backend_features");
+		return;
 	}
+	fprintf(p->out, "0x%016" PRIx64 "\n", d->backend_features.v);
+	fprintf(p->out, "%*s", LABEL_W, "");
+	decode_mask(d->backend_features.v, &ns, 1, &m);
+	words(p, &m, true);
+	label(p, 2, "IOTLB_PERSIST");
+	if (persist)
+		fprintf(p->out,
+			"%syes%s: kernel and parent driver promise that IOTLB mappings survive a "
+			"reset\n",
+			col(p, GREEN), col(p, RESET));
+	else
+		fprintf(p->out, "%sno%s: mappings are not promised to survive a reset\n",
+			col(p, YELLOW), col(p, RESET));
+}
+
+static void print_device_features(const struct pen *p, const struct vdpa_device *d)
+{
+	enum feat_ns tns = NS_TRANSPORT, ns;
+	int cns = class_feature_ns(d->cls);
+	struct decoded_mask m, all;
 
 	label(p, 2, "device features");
-	if (d->device_features.valid) {
-		enum feat_ns tns = NS_TRANSPORT;
-		int cns = class_feature_ns(d->cls);
-		struct decoded_mask all;
-
-		fprintf(p->out, "0x%016" PRIx64 "\n", d->device_features.v);
-		decode_mask(d->device_features.v, &tns, 1, &m);
-		label(p, 4, "transport");
-		words(p, &m, false);
-		if (cns >= 0) {
-			ns = (enum feat_ns)cns;
-			decode_mask(d->device_features.v, &ns, 1, &m);
-			label(p, 4, class_name(d->cls));
-			words(p, &m, false);
-		}
-		decode_device_features(d->device_features.v, d->cls, &all);
-		if (all.n_unknown) {
-			all.n_feat = 0;
-			label(p, 4, "unknown bits");
-			words(p, &all, true);
-		}
-	} else {
+	if (!d->device_features.valid) {
 		unavailable(p, d, "device_features");
+		return;
 	}
+	fprintf(p->out, "0x%016" PRIx64 "\n", d->device_features.v);
+	decode_mask(d->device_features.v, &tns, 1, &m);
+	label(p, 4, "transport");
+	words(p, &m, false);
+	if (cns >= 0) {
+		ns = (enum feat_ns)cns;
+		decode_mask(d->device_features.v, &ns, 1, &m);
+		label(p, 4, class_name(d->cls));
+		words(p, &m, false);
+	}
+	decode_device_features(d->device_features.v, d->cls, &all);
+	if (all.n_unknown) {
+		all.n_feat = 0;
+		label(p, 4, "unknown bits");
+		words(p, &all, true);
+	}
+}
+
+static void print_status_limits(const struct pen *p, const struct vdpa_device *d)
+{
+	struct decoded_mask m;
+	enum feat_ns ns = NS_STATUS;
 
 	label(p, 2, "status");
 	if (d->status.valid) {
-		ns = NS_STATUS;
 		decode_mask(d->status.v, &ns, 1, &m);
 		fprintf(p->out, "0x%02" PRIx64 " ", d->status.v);
 		if (d->status.v == 0)
@@ -275,6 +268,29 @@ static void print_device(const struct pen *p, const struct vdpa_device *d, bool 
 			d->iova_last.v);
 	else
 		unavailable(p, d, "limits.iova_range");
+}
+
+static void print_device(const struct pen *p, const struct vdpa_device *d, bool verbose)
+{
+	fprintf(p->out, "%s%s%s", col(p, BOLD), d->char_device, col(p, RESET));
+	if (d->vdpa_device)
+		fprintf(p->out, " (%s)", d->vdpa_device);
+	fputc('\n', p->out);
+	if (!d->opened) {
+		for (size_t i = 0; i < d->errors.n; i++) {
+			const struct vd_error *e = &d->errors.v[i];
+
+			label(p, 2, "error");
+			fprintf(p->out, "%s%s%s%s\n", col(p, RED), e->op ? e->op : "",
+				e->op ? ": " : "", e->message);
+			fputs(col(p, RESET), p->out);
+		}
+		return;
+	}
+	print_identity(p, d);
+	print_backend(p, d);
+	print_device_features(p, d);
+	print_status_limits(p, d);
 	print_config(p, d, verbose);
 }
 
@@ -346,17 +362,32 @@ static const char *verdict_color(const struct pen *p, enum verdict_status s)
 	return col(p, s == VS_TRUSTED ? GREEN : s == VS_UNTRUSTED ? RED : YELLOW);
 }
 
-static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool verbose)
+/* "trusted (verified)", or "unknown (not evaluated)" for a device without a verdict. */
+static void status_basis(const struct pen *p, const struct vdpa_device *d)
 {
-	static const char *const st[] = { "pass", "fail", "skipped" };
 	const struct verdict *v = &d->verdict;
+
+	if (!v->status) {
+		fprintf(p->out, "%sunknown%s (not evaluated)", col(p, YELLOW), col(p, RESET));
+		return;
+	}
+	fprintf(p->out, "%s%s%s (%s)", verdict_color(p, v->status), verdict_status_name(v->status),
+		col(p, RESET), verdict_basis_name(v->basis));
+}
+
+/* The reason of the verdict; for a device without one, why there is none. */
+static const char *reason(const struct vdpa_device *d)
+{
+	if (d->verdict.status)
+		return d->verdict.reason;
+	return d->interrupted ? "interrupted before its evaluation finished: no verdict"
+			      : "not evaluated";
+}
+
+static void print_evidence(const struct pen *p, const struct vdpa_device *d)
+{
 	bool first = true;
 
-	fprintf(p->out, "%s%s%s: %s%s%s (%s)\n", col(p, BOLD), d->char_device, col(p, RESET),
-		verdict_color(p, v->status), verdict_status_name(v->status), col(p, RESET),
-		verdict_basis_name(v->basis));
-	label(p, 2, "reason");
-	fprintf(p->out, "%s\n", v->reason);
 	for (int i = 0; i < CHK_COUNT; i++) {
 		const struct check_result *c = &d->vin.checks[i];
 
@@ -370,10 +401,29 @@ static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool
 		fprintf(p->out, "%-25s %-7s %s\n", check_table[i].key, check_state_name(c->state),
 			c->detail);
 	}
-	label(p, 2, "remedy");
-	fprintf(p->out, "%s\n", v->remedy);
-	if (!verbose)
-		return;
+}
+
+/* Steps that could not run or failed: shown without -v (the errors say why). */
+static void print_incomplete(const struct pen *p, const struct vdpa_device *d)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < d->errors.n; i++) {
+		const struct vd_error *e = &d->errors.v[i];
+
+		if (e->code != ERR_INCOMPLETE || strstr(reason(d), e->message))
+			continue;
+		if (first)
+			label(p, 2, "not established");
+		else
+			fprintf(p->out, "%*s", LABEL_W, "");
+		first = false;
+		fprintf(p->out, "%s: %s\n", e->op ? e->op : "?", e->message);
+	}
+}
+
+static void print_probes(const struct pen *p, const struct vdpa_device *d)
+{
 	for (size_t i = 0; i < d->n_probes; i++) {
 		const struct probe_record *pr = &d->probes[i];
 
@@ -381,49 +431,89 @@ static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool
 			label(p, 2, "probes");
 		else
 			fprintf(p->out, "%*s", LABEL_W, "");
-		fprintf(p->out, "%-29s %-7s %6llu us %-10s %s\n", pr->id, st[pr->status],
-			(unsigned long long)pr->duration_us,
+		fprintf(p->out, "%-29s %-11s %6llu us %-10s %s\n", step_key(pr->step),
+			probe_status_name(pr->status), (unsigned long long)pr->duration_us,
 			pr->errnum ? (errno_name(pr->errnum) ? errno_name(pr->errnum) : "?") : "",
 			pr->detail);
 	}
+}
+
+static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool verbose)
+{
+	fprintf(p->out, "%s%s%s: ", col(p, BOLD), d->char_device, col(p, RESET));
+	status_basis(p, d);
+	fputc('\n', p->out);
+	label(p, 2, "reason");
+	fprintf(p->out, "%s\n", reason(d));
+	if (d->verdict.status)
+		print_evidence(p, d);
+	print_incomplete(p, d);
+	if (d->verdict.status) {
+		label(p, 2, "remedy");
+		fprintf(p->out, "%s\n", d->verdict.remedy);
+	}
+	if (!verbose)
+		return;
+	print_probes(p, d);
 	fputc('\n', p->out);
 	print_device(p, d, verbose);
 }
 
-static void print_check_line(const struct pen *p, const struct vdpa_device *d)
+/* check --require: the gate, then what the verdict says (--require adds to it). */
+static void print_gate_line(const struct pen *p, const struct vdpa_device *d)
 {
-	const struct verdict *v = &d->verdict;
+	bool pass = d->exit_code == 0;
 
-	if (d->required) {
+	fprintf(p->out, "%s  %s%s%s  ", d->char_device, col(p, pass ? GREEN : RED),
+		pass ? "pass" : "fail", col(p, RESET));
+	if (d->required_missing) {
 		struct decoded_mask m;
 		enum feat_ns ns = NS_BACKEND;
-		bool pass = d->exit_code == 0 && !d->required_missing && v->status != VS_UNKNOWN;
 
-		fprintf(p->out, "%s  %s%s%s", d->char_device, col(p, pass ? GREEN : RED),
-			pass ? "pass" : "fail", col(p, RESET));
-		if (d->exit_code)
-			fprintf(p->out, "  %s\n", v->reason);
-		else if (d->required_missing) {
-			decode_mask(d->required_missing, &ns, 1, &m);
-			fputs("  missing:", p->out);
-			for (size_t i = 0; i < m.n_feat; i++)
-				fprintf(p->out, " %s", m.feat[i]->name);
-			fputc('\n', p->out);
-		} else if (v->status == VS_UNKNOWN)
-			fprintf(p->out, "  %s\n", v->reason);
-		else
-			fputs("  all required features offered\n", p->out);
+		decode_mask(d->required_missing, &ns, 1, &m);
+		fputs("missing:", p->out);
+		for (size_t i = 0; i < m.n_feat; i++)
+			fprintf(p->out, " %s", m.feat[i]->name);
+		fputs("; ", p->out);
+	} else if (d->verdict.status && d->vin.identified) {
+		fputs("all required features offered; ", p->out);
+	}
+	status_basis(p, d);
+	fprintf(p->out, ": %s\n", reason(d));
+}
+
+static void print_check_line(const struct pen *p, const struct vdpa_device *d)
+{
+	if (d->required) {
+		print_gate_line(p, d);
 		return;
 	}
-	fprintf(p->out, "%s  %s%s%s (%s)  %s\n", d->char_device, verdict_color(p, v->status),
-		verdict_status_name(v->status), col(p, RESET), verdict_basis_name(v->basis),
-		v->reason);
+	fprintf(p->out, "%s  ", d->char_device);
+	status_basis(p, d);
+	fprintf(p->out, "  %s\n", reason(d));
+}
+
+static void print_evaluation(const struct pen *p, const struct run *r, bool verbose)
+{
+	const struct summary *s = &r->summary;
+
+	for (size_t i = 0; i < r->n_dev; i++) {
+		if (r->gate_lines) {
+			print_check_line(p, &r->dev[i]);
+			continue;
+		}
+		if (i)
+			fputc('\n', p->out);
+		print_verdict(p, &r->dev[i], verbose);
+	}
+	if (r->n_dev > 1 && !r->gate_lines)
+		fprintf(p->out, "\n%zu devices: %zu trusted, %zu untrusted, %zu unknown\n", s->devices,
+			s->trusted, s->untrusted, s->unknown);
 }
 
 void output_text(FILE *out, const struct run *r, const struct opts *o)
 {
 	struct pen p = { out, o->use_color };
-	size_t ok = 0;
 
 	if (o->quiet)
 		return;
@@ -436,22 +526,7 @@ void output_text(FILE *out, const struct run *r, const struct opts *o)
 		return;
 	}
 	if (r->evaluates) {
-		size_t n[3] = { 0, 0, 0 };
-		bool check = r->command && !strcmp(r->command, "check");
-
-		for (size_t i = 0; i < r->n_dev; i++) {
-			if (check) {
-				print_check_line(&p, &r->dev[i]);
-			} else {
-				if (i)
-					fputc('\n', out);
-				print_verdict(&p, &r->dev[i], o->verbose);
-			}
-			n[r->dev[i].verdict.status]++;
-		}
-		if (r->n_dev > 1 && !check)
-			fprintf(out, "\n%zu devices: %zu trusted, %zu untrusted, %zu unknown\n",
-				r->n_dev, n[VS_TRUSTED], n[VS_UNTRUSTED], n[VS_UNKNOWN]);
+		print_evaluation(&p, r, o->verbose);
 		return;
 	}
 	/* a single device that failed is reported on stderr only */
@@ -461,8 +536,8 @@ void output_text(FILE *out, const struct run *r, const struct opts *o)
 		if (i)
 			fputc('\n', out);
 		print_device(&p, &r->dev[i], o->verbose);
-		ok += r->dev[i].exit_code == 0;
 	}
 	if (r->n_dev > 1)
-		fprintf(out, "\n%zu devices: %zu shown, %zu failed\n", r->n_dev, ok, r->n_dev - ok);
+		fprintf(out, "\n%zu devices: %zu shown, %zu failed\n", r->summary.devices,
+			r->summary.succeeded, r->summary.failed);
 }

@@ -2,9 +2,13 @@
 /*
  * verdict.c - can the parent driver be trusted to keep IOTLB mappings across a vDPA reset?
  *
- * Rules (spec 5.4): IOTLB_PERSIST not offered -> untrusted (the kernel predates 6.7, or the
- * parent lacks .reset_map); offered and refused on SET -> untrusted, critical; offered and the
- * probe agrees -> trusted; could not open or probe -> unknown.
+ * Rules, in order: a device that could not be examined -> unknown; a kernel whose
+ * VHOST_SET_BACKEND_FEATURES contradicts what GET offered -> untrusted, critical; IOTLB_PERSIST
+ * (include/uapi/linux/vhost_types.h, Linux 6.7) not offered -> untrusted (userspace must unmap
+ * before a reset, as QEMU's vhost_vdpa_reset_device() path does); offered, and a probe step
+ * failed or a check did not pass -> unknown (or untrusted when vhost-vdpa itself lost the entry);
+ * offered and the data path lost the mapping -> untrusted, critical; else trusted. A check that
+ * failed or did not run never counts as agreement.
  */
 #include "verdict.h"
 
@@ -62,7 +66,16 @@ const struct check_desc check_table[CHK_COUNT] = {
 
 const char *verdict_status_name(enum verdict_status s)
 {
-	return s == VS_TRUSTED ? "trusted" : s == VS_UNTRUSTED ? "untrusted" : "unknown";
+	switch (s) {
+	case VS_TRUSTED:
+		return "trusted";
+	case VS_UNTRUSTED:
+		return "untrusted";
+	case VS_UNKNOWN:
+		return "unknown";
+	default:
+		return NULL;
+	}
 }
 
 const char *verdict_basis_name(enum verdict_basis b)
@@ -118,104 +131,146 @@ static void set(struct verdict *v, enum verdict_status s, enum severity sev, con
 	snprintf(v->remedy, sizeof(v->remedy), "%s", remedy);
 }
 
-void verdict_compute(const struct verdict_input *in, struct verdict *out)
+static void not_examined(const struct verdict_input *in, struct verdict *out)
+{
+	static const char *const remedies[] = {
+		[1] = "see the error on stderr; report it if it persists",
+		[2] = "name a vhost-vdpa character device: /dev/vhost-vdpa-N",
+		[3] = "create the vDPA device and bind it to vhost_vdpa, then run again",
+		[4] = "run as root or grant access to the device node, then run again",
+		[5] = "use a kernel with vhost-vdpa and the interfaces vdpactl needs",
+		[6] = "the device is in use (e.g. by QEMU); check it while it is free",
+	};
+	const char *rem = in->failure_exit >= 1 && in->failure_exit <= 6
+				  ? remedies[in->failure_exit]
+				  : "see the error and run again";
+
+	set(out, VS_UNKNOWN, SEV_MEDIUM, rem);
+	snprintf(out->reason, sizeof(out->reason), "the device could not be examined: %s",
+		 in->failure ? in->failure : "unknown error");
+}
+
+/* The kernel contradicts itself: SET_BACKEND_FEATURES disagrees with what GET offered. */
+static bool contradiction(const struct verdict_input *in, struct verdict *out)
 {
 	const struct check_result *acc = &in->checks[CHK_IOTLB_PERSIST_ACCEPTED];
+
+	if (!in->probed || acc->state != CS_FAIL || acc->observed < 0 ||
+	    acc->observed == (int)in->persist_offered)
+		return false;
+	out->basis = VB_PROBED;
+	set(out, VS_UNTRUSTED, SEV_CRITICAL, check_table[CHK_IOTLB_PERSIST_ACCEPTED].remedy);
+	snprintf(out->reason, sizeof(out->reason),
+		 in->persist_offered ? "the kernel offers IOTLB_PERSIST but refuses it on "
+				       "VHOST_SET_BACKEND_FEATURES (%s): a contradiction"
+				     : "the kernel does not offer IOTLB_PERSIST yet accepts it on "
+				       "VHOST_SET_BACKEND_FEATURES (%s): a contradiction",
+		 acc->detail[0] ? acc->detail : "see probes");
+	return true;
+}
+
+/* Why a device does not offer IOTLB_PERSIST, said only as far as this run established it. */
+static void not_offered_reason(const struct verdict_input *in, char *buf, size_t len)
+{
+	unsigned ma, mi;
+	bool old = kernel_older_than(in->kernel_release, 6, 7);
+	bool six_six = kernel_version(in->kernel_release, &ma, &mi) == 0 && ma == 6 && mi == 6;
+	const char *parent = in->parent_driver ? in->parent_driver : "of this device";
+
+	if (in->host_persist_by)
+		snprintf(buf, len,
+			 "the kernel %s supports IOTLB_PERSIST (%s offers it) but the parent "
+			 "driver %s does not offer it: mappings are not promised to survive a "
+			 "reset",
+			 in->kernel_release, in->host_persist_by, parent);
+	else if (old && six_six)
+		snprintf(buf, len,
+			 "IOTLB_PERSIST is not offered: the running kernel %s is older than Linux "
+			 "6.7, which added it (6.6.y stable kernels may carry a backport; then the "
+			 "parent driver %s lacks it): nothing promises that mappings survive a "
+			 "reset",
+			 in->kernel_release, parent);
+	else if (old)
+		snprintf(buf, len,
+			 "the running kernel %s predates IOTLB_PERSIST (Linux 6.7): nothing "
+			 "promises that mappings survive a reset",
+			 in->kernel_release);
+	else if (in->parent_driver)
+		snprintf(buf, len,
+			 "the parent driver %s does not offer IOTLB_PERSIST (no .reset_map and no "
+			 "platform IOMMU): mappings are not promised to survive a reset",
+			 in->parent_driver);
+	else
+		snprintf(buf, len,
+			 "kernel %s supports IOTLB_PERSIST but this device's parent driver does "
+			 "not offer it (no .reset_map and no platform IOMMU)",
+			 in->kernel_release);
+}
+
+static void untrusted_not_offered(const struct verdict_input *in, bool verified,
+				  struct verdict *out)
+{
+	size_t n;
+
+	set(out, VS_UNTRUSTED, SEV_HIGH, REMEDY_UNTRUSTED);
+	not_offered_reason(in, out->reason, sizeof(out->reason));
+	n = strlen(out->reason);
+	if (verified)
+		snprintf(out->reason + n, sizeof(out->reason) - n, "%s",
+			 in->dp_after == 1 ? "; observed: the mapping survived this reset anyway, "
+					     "without any promise"
+					   : "; observed: the device lost its translation on reset");
+}
+
+/* IOTLB_PERSIST offered: does every control-plane check that the basis rests on agree? */
+static bool control_disagrees(const struct verdict_input *in, struct verdict *out)
+{
 	const struct check_result *rst = &in->checks[CHK_RESET_CLEARS_STATUS];
+	const struct check_result *tbl = &in->checks[CHK_VHOST_TABLE_RETAINED];
 
-	bool verified = in->probed && in->dp_before == 1 && in->dp_after >= 0;
-
-	memset(out, 0, sizeof(*out));
-	out->basis = verified ? VB_VERIFIED : in->probed ? VB_PROBED : VB_ADVERTISED;
-
-	if (!in->identified) {
-		static const char *const remedies[] = {
-			[2] = "name a vhost-vdpa character device: /dev/vhost-vdpa-N",
-			[3] = "create the vDPA device and bind it to vhost_vdpa, then run again",
-			[4] = "run as root or grant access to the device node, then run again",
-			[5] = "use a kernel with vhost-vdpa and the interfaces vdpactl needs",
-			[6] = "the device is in use (e.g. by QEMU); check it while it is free",
-		};
-		const char *rem = in->failure_exit >= 2 && in->failure_exit <= 6
-					  ? remedies[in->failure_exit]
-					  : "see the error and run again";
-
-		set(out, VS_UNKNOWN, SEV_MEDIUM, rem);
-		snprintf(out->reason, sizeof(out->reason), "the device could not be examined: %s",
-			 in->failure ? in->failure : "unknown error");
-		return;
-	}
-
-	/* A kernel that contradicts itself is the worst finding, whatever else holds. */
-	if (in->probed && acc->state == CS_FAIL) {
-		set(out, VS_UNTRUSTED, SEV_CRITICAL,
-		    check_table[CHK_IOTLB_PERSIST_ACCEPTED].remedy);
-		snprintf(out->reason, sizeof(out->reason),
-			 in->persist_offered
-				 ? "the kernel offers IOTLB_PERSIST but refuses it on "
-				   "VHOST_SET_BACKEND_FEATURES (%s): a contradiction"
-				 : "the kernel does not offer IOTLB_PERSIST yet accepts it on "
-				   "VHOST_SET_BACKEND_FEATURES (%s): a contradiction",
-			 acc->detail[0] ? acc->detail : "see probes");
-		return;
-	}
-
-	if (!in->persist_offered) {
-		size_t n;
-
-		set(out, VS_UNTRUSTED, SEV_HIGH, REMEDY_UNTRUSTED);
-		if (kernel_older_than(in->kernel_release, 6, 7))
-			snprintf(
-				out->reason, sizeof(out->reason),
-				"the running kernel %s predates IOTLB_PERSIST (Linux 6.7): nothing "
-				"promises that mappings survive a reset",
-				in->kernel_release);
-		else if (in->parent_driver)
-			snprintf(out->reason, sizeof(out->reason),
-				 "the parent driver %s does not offer IOTLB_PERSIST (no .reset_map "
-				 "and no platform IOMMU): mappings are not promised to survive a "
-				 "reset",
-				 in->parent_driver);
-		else
-			snprintf(out->reason, sizeof(out->reason),
-				 "kernel %s supports IOTLB_PERSIST but this device's parent driver "
-				 "does not offer it (no .reset_map and no platform IOMMU)",
-				 in->kernel_release);
-		n = strlen(out->reason);
-		if (verified)
-			snprintf(out->reason + n, sizeof(out->reason) - n, "%s",
-				 in->dp_after == 1
-					 ? "; observed: the mapping survived this reset anyway, "
-					   "without any promise"
-					 : "; observed: the device lost its translation on reset");
-		return;
-	}
-
-	if (in->probed && (in->probe_incomplete || rst->state == CS_FAIL)) {
-		set(out, VS_UNKNOWN, SEV_HIGH,
-		    rst->state == CS_FAIL ? check_table[CHK_RESET_CLEARS_STATUS].remedy
-					  : "see the failed probe step and its errno; run again");
+	if (!in->probed)
+		return false;
+	if (in->probe_incomplete) {
+		set(out, VS_UNKNOWN, SEV_HIGH, "see the failed probe step and its errno; run again");
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered but the probe could not complete: %s",
-			 in->probe_failure ? in->probe_failure
-			 : rst->detail[0]  ? rst->detail
-					   : "reset did not behave");
-		return;
+			 in->probe_failure ? in->probe_failure : "a step failed");
+		return true;
 	}
-
-	if (verified && in->dp_after == 0) {
-		set(out, VS_UNTRUSTED, SEV_CRITICAL, REMEDY_UNTRUSTED);
+	if (rst->state != CS_PASS) {
+		set(out, VS_UNKNOWN, SEV_HIGH, check_table[CHK_RESET_CLEARS_STATUS].remedy);
 		snprintf(out->reason, sizeof(out->reason),
-			 "the driver claims IOTLB_PERSIST and drops mappings: with it acked, the "
-			 "device could not reach its buffers after a reset");
-		return;
+			 "IOTLB_PERSIST is offered but the reset did not behave: %s",
+			 rst->detail[0] ? rst->detail : "reset_clears_status did not pass");
+		return true;
 	}
+	if (tbl->state == CS_PASS)
+		return false;
+	if (tbl->observed == 0) {
+		set(out, VS_UNTRUSTED, SEV_HIGH, REMEDY_UNTRUSTED);
+		snprintf(out->reason, sizeof(out->reason),
+			 "IOTLB_PERSIST is offered but vhost-vdpa itself lost the mapping on reset "
+			 "(%s)",
+			 tbl->detail);
+	} else {
+		set(out, VS_UNKNOWN, SEV_MEDIUM, check_table[CHK_VHOST_TABLE_RETAINED].remedy);
+		snprintf(out->reason, sizeof(out->reason),
+			 "IOTLB_PERSIST is offered but the check that vhost-vdpa kept its mapping "
+			 "failed (%s): no conclusion",
+			 tbl->detail[0] ? tbl->detail : "not run");
+	}
+	return true;
+}
+
+static void trusted(const struct verdict_input *in, bool verified, struct verdict *out)
+{
+	size_t n;
+
 	set(out, VS_TRUSTED, SEV_INFO, "none needed: mappings may be kept across reset");
 	if (verified)
-		snprintf(
-			out->reason, sizeof(out->reason),
-			"IOTLB_PERSIST is offered and accepted, and the device reached its buffers "
-			"through the mapping after a reset with no IOTLB write in between");
+		snprintf(out->reason, sizeof(out->reason),
+			 "IOTLB_PERSIST is offered and accepted, and the device reached its buffers "
+			 "through the mapping after a reset with no IOTLB write in between");
 	else if (in->probed)
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered and was accepted; the reset/verify probe "
@@ -224,4 +279,38 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered (advertised only; run with --probe for more "
 			 "evidence)");
+	n = strlen(out->reason);
+	if (!verified && in->dp_missing)
+		snprintf(out->reason + n, sizeof(out->reason) - n, "; data path not verified: %s",
+			 in->dp_missing);
+}
+
+void verdict_compute(const struct verdict_input *in, struct verdict *out)
+{
+	bool complete = in->probed && !in->probe_incomplete;
+	bool verified = complete && in->dp_before == 1 && in->dp_after >= 0;
+
+	memset(out, 0, sizeof(*out));
+	out->basis = verified ? VB_VERIFIED : complete ? VB_PROBED : VB_ADVERTISED;
+	if (!in->identified) {
+		out->basis = VB_ADVERTISED;
+		not_examined(in, out);
+		return;
+	}
+	if (contradiction(in, out))
+		return;
+	if (!in->persist_offered) {
+		untrusted_not_offered(in, verified, out);
+		return;
+	}
+	if (control_disagrees(in, out))
+		return;
+	if (verified && in->dp_after == 0) {
+		set(out, VS_UNTRUSTED, SEV_CRITICAL, REMEDY_UNTRUSTED);
+		snprintf(out->reason, sizeof(out->reason),
+			 "the driver claims IOTLB_PERSIST and drops mappings: with it acked, the "
+			 "device could not reach its buffers after a reset");
+		return;
+	}
+	trusted(in, verified, out);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * verdict.h - the checks table and the pure function that turns check results into a verdict
- * (spec 5.4). No I/O: inputs are plain data, so every case is unit-testable.
+ * and the rules in verdict.c. No I/O: inputs are plain data, so every case is unit-testable.
  */
 #ifndef VDPACTL_VERDICT_H
 #define VDPACTL_VERDICT_H
@@ -45,20 +45,23 @@ struct check_result {
 	char detail[200]; /* what was seen, one line */
 };
 
-enum verdict_status { VS_TRUSTED, VS_UNTRUSTED, VS_UNKNOWN };
+/* VS_NONE, the zero state: not evaluated (no verdict was established). */
+enum verdict_status { VS_NONE, VS_TRUSTED, VS_UNTRUSTED, VS_UNKNOWN };
 enum verdict_basis { VB_ADVERTISED, VB_PROBED, VB_VERIFIED };
 
 /* Everything the verdict depends on. */
 struct verdict_input {
 	bool identified;	    /* device opened and backend features read */
 	const char *failure;	    /* why not (busy, permission...), when !identified */
-	int failure_exit;	    /* its exit code (2-6), to choose the remedy */
+	int failure_exit;	    /* its exit code (1-6), to choose the remedy */
 	bool persist_offered;	    /* GET_BACKEND_FEATURES has bit 8 */
 	const char *kernel_release; /* uname -r */
 	const char *parent_driver;  /* parent driver name, or NULL if unknown */
-	bool probed;		    /* the control-plane probe ran */
+	const char *host_persist_by; /* another device of this run that offers the bit, or NULL */
+	bool probed;		    /* the control-plane probe was started */
 	bool probe_incomplete;	    /* it stopped early on an unexpected error */
 	const char *probe_failure;  /* why, when incomplete */
+	const char *dp_missing;	    /* the data path was asked for and did not verify: why */
 	/* data-path verification: -1 not run, 0 failed/lost, 1 worked/survived */
 	int dp_before, dp_after, dp_compat_after;
 	struct check_result checks[CHK_COUNT];
@@ -72,7 +75,8 @@ struct verdict {
 	char remedy[320];
 };
 
-const char *verdict_status_name(enum verdict_status s); /* trusted, untrusted, unknown */
+/* trusted, untrusted, unknown; NULL for VS_NONE */
+const char *verdict_status_name(enum verdict_status s);
 const char *verdict_basis_name(enum verdict_basis b);	/* advertised, probed, verified */
 const char *severity_name(enum severity s);
 const char *check_state_name(enum check_state s); /* not_run, pass, fail, skipped */
@@ -82,7 +86,10 @@ int kernel_version(const char *release, unsigned *major, unsigned *minor);
 /* true if the release is older than major.minor (unparsable: false) */
 bool kernel_older_than(const char *release, unsigned major, unsigned minor);
 
-/* The pure verdict function. */
+/*
+ * The pure verdict function. Only call it on evidence gathered to the end: a device whose
+ * evaluation was interrupted keeps the zero verdict (VS_NONE).
+ */
 void verdict_compute(const struct verdict_input *in, struct verdict *out);
 
 #endif

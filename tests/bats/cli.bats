@@ -104,7 +104,7 @@ Try 'vdpactl --help' for more information."
 @test "--pretty indents and implies --json; -q prints nothing on stdout" {
 	run -0 "$VDPACTL" features --pretty
 	assert_line --index 0 "{"
-	assert_line --index 1 '  "schema_version": 1,'
+	assert_line --index 1 '  "schema_version": 2,'
 	run -0 --separate-stderr "$VDPACTL" -q features
 	assert_equal "$output" ""
 }

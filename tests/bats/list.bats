@@ -10,6 +10,8 @@ load helpers
 # (what the scenario files describe; "-" is null; names sorted)
 expected_list() {
 	cat <<'EOF'
+backport-6.6 vdpa0   net    pci/0000:3b:00.2          mlx5_core         vhost_vdpa   /dev/vhost-vdpa-0  3  256
+backport-6.6 vpnet0  net    pci/0000:00:01.0          vp-vdpa           vhost_vdpa   /dev/vhost-vdpa-1  3  256
 busy         net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
 liar-6.12    liar0   net    pci/0000:00:05.0          liar_vdpa         vhost_vdpa   /dev/vhost-vdpa-0  3  256
 mixed-6.12   eni0    -      -                         alibaba-eni-vdpa  vhost_vdpa   /dev/vhost-vdpa-1  -  -
@@ -99,10 +101,13 @@ $want"
 	assert_jq '.devices[] | select(.name == "loose2") | [.bound_driver, .vdpa.driver_override]' '[null,"vhost_vdpa"]'
 	# eni0 has no management device: sysfs knows it, netlink dumps skip it
 	assert_jq '.devices[] | select(.name == "eni0") | [.char_device, .class, .mgmtdev, .vdpa.max_vqs, .bound_driver]' '["/dev/vhost-vdpa-1",null,null,null,"vhost_vdpa"]'
-	assert_jq '[.mgmtdevs[] | [.name, .bus, .dev_name, .supported_classes, .max_vqs, .supported_features]]' \
+	assert_jq '[.mgmtdevs[] | [.name, .bus, .dev_name, .supported_classes, .max_vqs, .supported_features.raw]]' \
 		'[["auxiliary/mlx5_core.sf.2","auxiliary","mlx5_core.sf.2",["net"],16,"0x0000000300cb982b"],["vdpasim_blk",null,"vdpasim_blk",["block"],0,"0x0000000000000000"],["vdpasim_net",null,"vdpasim_net",["net"],3,"0x0000000308830028"],["vduse",null,"vduse",["net","block"],0,"0x0000000000000000"]]'
 	assert_jq '[.devices[] | select(.name == "net0") | .vdpa | .vendor_id, .min_vq_size, .netlink_config.mac, .netlink_config.mtu, .netlink_config.status.names]' '[0,1,"00:00:00:00:00:00",1500,["LINK_UP"]]'
 	assert_jq '.devices[] | select(.name == "sf0") | [.vdpa.vendor_id, .char_device]' '[5555,"/dev/vhost-vdpa-3"]'
+	# every feature mask is a mask object (raw, names decoded by class, unknown bits)
+	assert_jq '.mgmtdevs[] | select(.name == "vdpasim_net") | .supported_features | [.raw, .names[0], .unknown_bits]' '["0x0000000308830028","MTU",[]]'
+	assert_jq '[.devices[] | select(.name == "net0") | .vdpa.netlink_config | .device_features.raw, (.device_features.names | index("MAC") != null), (.negotiated_features | type)]' '["0x0000000308830028",true,"null"]'
 }
 
 @test "list --json: module parameters as the kernel's /sys/module shows them" {
@@ -221,7 +226,7 @@ def class_id: if . == "net" then 1 elif . == "block" then 2 else . end;
 		[[ $(jq -cS '.mgmtdev | map_values([.supported_classes, .max_supported_vqs])' <<<"$vdpa_mgmt") == "$want" ]] ||
 			fail "$s: vdpa -j mgmtdev show: $vdpa_mgmt; the scenario says $want"
 		want=$(jq -cS '[.mgmtdevs[] | {(.name): [.supported_classes, .max_vqs,
-			(.supported_features // "0x0" | ltrimstr("0x") | explode | map(if . >= 97 then . - 87 else . - 48 end)
+			(.supported_features.raw // "0x0" | ltrimstr("0x") | explode | map(if . >= 97 then . - 87 else . - 48 end)
 			 | map([(. / 8 | floor) % 2, (. / 4 | floor) % 2, (. / 2 | floor) % 2, . % 2] | add) | add)]}] | add // {}' <<<"$list")
 		[[ $(jq -cS '.mgmtdev | map_values([.supported_classes, .max_supported_vqs, (.dev_features | length)])' <<<"$vdpa_mgmt") == "$want" ]] ||
 			fail "$s: vdpa mgmtdev show and vdpactl list disagree: $vdpa_mgmt / $want"

@@ -107,7 +107,14 @@ verdicts() {
 	assert_output "pass"
 	res 6.12 identity
 	run jq -r '.devices[0].probes[] | select(.id == "dp_setup") | .detail' <<<"$output"
-	assert_output --partial "UNSAFE identity IOVAs (testing)"
+	assert_output --partial "UNSAFE identity IOVAs (test build)"
+	# the shipped binary has no such hook: the same environment changes nothing
+	res 6.12 identity_prod
+	run jq -r '.devices[0].verdict.checks[] | select(.id == "datapath_after_reset_compat") | .status' <<<"$output"
+	assert_output "fail"
+	res 6.12 identity_prod
+	run jq -r '.devices[0].probes[] | select(.id == "dp_setup") | .detail' <<<"$output"
+	refute_output --partial "UNSAFE"
 }
 
 @test "--datapath=off skips the data path: basis probed" {
@@ -129,7 +136,7 @@ verdicts() {
 @test "every JSON document from the real kernels is valid against the schema" {
 	local k n
 	for k in 6.1 6.12; do
-		for n in auto force identity off; do
+		for n in auto force identity identity_prod off; do
 			res $k $n
 			run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" - <<<"$output"
 		done

@@ -32,7 +32,9 @@ probe_auto_json	vdpactl probe --all --timeout 1 --json
 check_req	vdpactl check --require iotlb_persist
 check_probe_json	vdpactl check --probe --timeout 1 --require iotlb_persist --json
 dp_force	vdpactl probe --all --datapath=force --timeout 1 --json
-dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
+dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl-testhooks probe --timeout 1 --json vhost-vdpa-0
+dp_identity_prod	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
+gate_force	vdpactl check --require iotlb_persist --probe --datapath=force --timeout 1
 dp_dmesg	dmesg
 holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
 holder_wait	i=0; until grep -q '^held' /tmp/holder.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/holder.err >&2; exit 1; }; sleep 0.05; done; cat /tmp/holder.out
@@ -138,6 +140,10 @@ real_vm_boot() {
 		{ echo "cannot build tests/fake/nlprobe.c or vduse-mk.c" >&2; return 1; }
 	make -s -C "$ROOT" tests/fake/libfakevdpa.so >/dev/null ||
 		{ echo "cannot build the fake kernel (make tests/fake/libfakevdpa.so)" >&2; return 1; }
+	# the test build (VDPACTL_TEST_HOOKS) for the identity-IOVA trap; never the shipped binary
+	local hooks="${VDPACTL_HOOKS:-$ROOT/vdpactl-testhooks}"
+	[ -x "$hooks" ] || make -s -C "$ROOT" vdpactl-testhooks >/dev/null ||
+		{ echo "cannot build vdpactl-testhooks" >&2; return 1; }
 
 	real_vm_commands | cut -f1 >"$VM_RESULTS/names"
 	real_vm_commands | cut -f2- >"$VM_RESULTS/commands"
@@ -152,6 +158,7 @@ real_vm_boot() {
 		(
 			rc=0
 			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
+				--add "$hooks" \
 				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
 				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
 				--timeout "${VM_TIMEOUT:-180}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?

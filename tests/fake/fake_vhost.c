@@ -12,7 +12,7 @@
  *     (facts 4.2, 4.3), single open and open-time reset (1.1)
  *   - write(): IOTLB v1/v2 parsing, every handler error seen as EFAULT (3.2)
  * Version gates: 5.9 backend features, 5.10 IOVA range, 5.18 config size and
- * vq count [unconfirmed], 5.19 ASID/groups, 6.1 SUSPEND, 6.3 RESUME, 6.6
+ * vq count [unconfirmed], 5.19 ASID/groups, 6.0 SUSPEND (0723f1df5c3e, f345a0143b4d), 6.3 RESUME, 6.6
  * parent backend features, 6.7 IOTLB_PERSIST/DESC_ASID/compat reset,
  * 6.8 "suspended" checks [inferred], 6.9 GET_VRING_SIZE and no-op
  * SUSPEND/RESUME before DRIVER_OK, 6.12.111 VRING_NUM <= device max.
@@ -76,7 +76,7 @@ static const struct ioctl_desc ioctls[] = {
 	{ VHOST_VDPA_GET_AS_NUM, "VHOST_VDPA_GET_AS_NUM", KV(5, 19, 0) },
 	{ VHOST_VDPA_GET_VRING_GROUP, "VHOST_VDPA_GET_VRING_GROUP", KV(5, 19, 0) },
 	{ VHOST_VDPA_SET_GROUP_ASID, "VHOST_VDPA_SET_GROUP_ASID", KV(5, 19, 0) },
-	{ VHOST_VDPA_SUSPEND, "VHOST_VDPA_SUSPEND", KV(6, 1, 0) },
+	{ VHOST_VDPA_SUSPEND, "VHOST_VDPA_SUSPEND", KV(6, 0, 0) },
 	{ VHOST_VDPA_RESUME, "VHOST_VDPA_RESUME", KV(6, 3, 0) },
 	{ VHOST_VDPA_GET_VRING_DESC_GROUP, "VHOST_VDPA_GET_VRING_DESC_GROUP", KV(6, 7, 0) },
 	{ VHOST_VDPA_GET_VQS_COUNT, "VHOST_VDPA_GET_VQS_COUNT", KV(5, 18, 0) },
@@ -194,7 +194,7 @@ static uint64_t backend_offer(const struct fake_dev *d)
 		return c->backend_features_override;
 	if (fake_kv_has_asid(d->kver))
 		f |= FAKE_BF_ASID; /* always, even with nas == 1 */
-	if (d->kver >= KV(6, 1, 0) && fake_has_op(c, FAKE_OP_SUSPEND))
+	if (d->kver >= KV(6, 0, 0) && fake_has_op(c, FAKE_OP_SUSPEND))
 		f |= FAKE_BF_SUSPEND;
 	if (d->kver >= KV(6, 3, 0) && fake_has_op(c, FAKE_OP_RESUME))
 		f |= FAKE_BF_RESUME;
@@ -211,7 +211,7 @@ static uint64_t backend_allowed(const struct fake_dev *d)
 
 	if (fake_kv_has_asid(d->kver))
 		f |= FAKE_BF_ASID;
-	if (d->kver >= KV(6, 1, 0))
+	if (d->kver >= KV(6, 0, 0))
 		f |= FAKE_BF_SUSPEND;
 	if (d->kver >= KV(6, 3, 0))
 		f |= FAKE_BF_RESUME;

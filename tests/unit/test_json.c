@@ -17,6 +17,7 @@ static json_object *render(struct run *r, bool pretty)
 	FILE *f = open_memstream(&buf, &len);
 	json_object *doc;
 
+	run_summarize(r);
 	output_json(f, r, &o);
 	fclose(f);
 	doc = json_tokener_parse(buf);
@@ -84,7 +85,7 @@ int main(void)
 	r.complete = false;
 
 	doc = render(&r, false);
-	is_u64(json_object_get_int(at(doc, "schema_version")), 1, "schema_version 1");
+	is_u64(json_object_get_int(at(doc, "schema_version")), 2, "schema_version 2");
 	is_str(str_at(doc, "tool.name"), "vdpactl", "tool name");
 	is_str(str_at(doc, "host.kernel_release"), "6.12.117", "kernel release");
 	is_str(str_at(doc, "command"), "show", "command");

@@ -83,10 +83,60 @@ int main(void)
 
 	in = base("6.1.192", false);
 	probed(&in, CS_FAIL);
+	in.checks[CHK_IOTLB_PERSIST_ACCEPTED].observed = 1;
 	verdict_compute(&in, &v);
 	ok(v.status == VS_UNTRUSTED && v.severity == SEV_CRITICAL &&
 		   strstr(v.reason, "does not offer IOTLB_PERSIST yet accepts it"),
 	   "not offered but accepted: critical contradiction");
+	in.checks[CHK_IOTLB_PERSIST_ACCEPTED].observed = -1; /* refused, but with EIO */
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.severity == SEV_HIGH && !strstr(v.reason, "contradiction"),
+	   "not offered, refused with another errno: no contradiction claimed: %s", v.reason);
+
+	/* a failed check is never agreement */
+	in = base("6.12.117", true);
+	probed(&in, CS_PASS);
+	in.checks[CHK_VHOST_TABLE_RETAINED].state = CS_FAIL;
+	in.checks[CHK_VHOST_TABLE_RETAINED].observed = 1; /* overlap refused, remap failed */
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN && strstr(v.reason, "no conclusion"),
+	   "vhost_table_retained failed for an error: unknown: %s", v.reason);
+	in.checks[CHK_VHOST_TABLE_RETAINED].observed = 0; /* overlapping UPDATE accepted */
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && strstr(v.reason, "vhost-vdpa itself lost the mapping"),
+	   "vhost-vdpa lost its own entry: untrusted: %s", v.reason);
+	in.checks[CHK_VHOST_TABLE_RETAINED].state = CS_NOT_RUN;
+	in.checks[CHK_VHOST_TABLE_RETAINED].observed = -1;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN, "vhost_table_retained not run: unknown, never trusted");
+
+	/* a probe that stopped early on a device without the bit: the advertisement decides */
+	in = base("6.1.192", false);
+	probed(&in, CS_PASS);
+	in.probe_incomplete = true;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNTRUSTED && v.basis == VB_ADVERTISED,
+	   "not offered, probe incomplete: untrusted on the advertisement alone");
+
+	/* "predates" only when it is established */
+	in = base("6.6.160", false);
+	in.parent_driver = "mlx5_core";
+	in.host_persist_by = "vpnet0";
+	verdict_compute(&in, &v);
+	ok(strstr(v.reason, "kernel 6.6.160 supports IOTLB_PERSIST (vpnet0 offers it) but the parent "
+			    "driver mlx5_core does not offer it") && !strstr(v.reason, "predates"),
+	   "a backport kernel where another device offers the bit: the parent lacks it: %s",
+	   v.reason);
+	in.host_persist_by = NULL;
+	verdict_compute(&in, &v);
+	ok(strstr(v.reason, "6.6.160 is older than Linux 6.7") && strstr(v.reason, "backport") &&
+		   !strstr(v.reason, "predates"),
+	   "6.6.y without evidence either way: says what is known: %s", v.reason);
+
+	/* the zero verdict is "not evaluated" */
+	memset(&v, 0, sizeof(v));
+	ok(v.status == VS_NONE && verdict_status_name(VS_NONE) == NULL,
+	   "zero verdict: not evaluated, no name");
 
 	in = base("6.12.117", true);
 	probed(&in, CS_PASS);
@@ -140,9 +190,13 @@ int main(void)
 	in = base("6.12.117", true);
 	probed(&in, CS_PASS);
 	in.dp_before = 0; /* the path itself does not work: no conclusion from it */
+	in.dp_missing = "the data path does not work even before a reset";
 	verdict_compute(&in, &v);
 	ok(v.status == VS_TRUSTED && v.basis == VB_PROBED,
 	   "control round trip failed: verdict stays on the probe, never untrusted for it");
+	ok(strstr(v.reason, "; data path not verified: the data path does not work even before a "
+			    "reset") != NULL,
+	   "and the reason says the data path was not verified: %s", v.reason);
 
 	/* exit codes of probe/check */
 	struct dev_outcome t = { OUT_TRUSTED, 0 }, u = { OUT_UNTRUSTED, 0 }, k = { OUT_UNKNOWN, 0 },
