@@ -155,6 +155,7 @@ trap 'exit 143' TERM
 # a copy, so that a rebuild during the run cannot mix two binaries
 bin=$work/vdpactl
 cp "$vdpactl" "$bin" || exit 2
+bin_real=$(readlink -f "$bin")
 
 # nap SECONDS: sleep without forking (read -t on a pipe nobody writes to)
 exec {nap_fd}<> <(:)
@@ -245,6 +246,15 @@ launch() {
 	# --default-signal: a background job of a non-interactive shell starts with SIGINT ignored
 	env --default-signal=INT,TERM "${envs[@]}" "$bin" "$@" >"$dir/out" 2>"$dir/err" &
 	child=$!
+	# Until env has exec'd vdpactl the signal may still be ignored (inherited SIG_IGN: a
+	# background job, or a test runner that ignores SIGTERM) and would be lost: the clock of a
+	# run starts once the process is vdpactl (up to 2 s under load).
+	local i exe
+	for ((i = 0; i < 1000; i++)); do
+		exe=$(readlink "/proc/$child/exe" 2>/dev/null) || break
+		[[ $exe == "$bin_real" ]] && break
+		nap 0.002
+	done
 }
 
 # state PID: the one-letter process state ("" when gone)
@@ -446,9 +456,9 @@ for ((r = first; r <= last; r++)); do
 	base_rc=$(<"$bdir/rc") base_rel=$(<"$bdir/releases")
 
 	rdir=$work/run-$r
-	t0=$(now_ms)
 	# shellcheck disable=SC2086 # ARGS is a word list
 	launch "$rdir" "$scen" "$delay" $args
+	t0=$(now_ms) # the process is vdpactl now (launch waits for the exec)
 	pid=$child
 	left=$((t0 + t_ms - $(now_ms)))
 	((left > 0)) && nap "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
