@@ -4,7 +4,8 @@
 #   make                 build ./vdpactl
 #   make check           install missing Debian packages (as root), run every test layer
 #   make check SAN=1     the same under AddressSanitizer + UBSan (also CC=clang)
-#   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, schema)
+#   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, schema,
+#                        systemd units for the metrics timer, the Ansible facts example)
 
 VERSION   := 0.2.0
 PREFIX    ?= /usr/local
@@ -12,6 +13,9 @@ BINDIR    ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share
 DESTDIR   ?=
+# systemd searches /usr/local/lib/systemd/system as well as /usr/lib/systemd/system
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+EXAMPLEDIR ?= $(DATADIR)/doc/vdpactl/examples
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -85,6 +89,7 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 
 # Debian packages the build and the tests need; installed when missing and running as root.
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
+	    prometheus prometheus-node-exporter ansible-core curl systemd \
 	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
 	    qemu-system-x86 busybox-static cpio
 deps:
@@ -115,14 +120,22 @@ install: $(VDPACTL)
 	install -D -m 0644 completions/_vdpactl $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl
 	install -D -m 0644 completions/vdpactl.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish
 	install -D -m 0644 src/vdpactl.schema.json $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(BINDIR)|g' dist/systemd/vdpactl-metrics.service.in \
+		>$(DESTDIR)$(UNITDIR)/vdpactl-metrics.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vdpactl-metrics.service
+	install -D -m 0644 dist/systemd/vdpactl-metrics.timer $(DESTDIR)$(UNITDIR)/vdpactl-metrics.timer
+	install -D -m 0755 dist/ansible/vdpactl.fact $(DESTDIR)$(EXAMPLEDIR)/vdpactl.fact
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/vdpactl $(DESTDIR)$(MANDIR)/man8/vdpactl.8 \
 	      $(DESTDIR)$(DATADIR)/bash-completion/completions/vdpactl \
 	      $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl \
 	      $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish \
-	      $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json
-	-rmdir $(DESTDIR)$(DATADIR)/vdpactl 2>/dev/null
+	      $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json \
+	      $(DESTDIR)$(UNITDIR)/vdpactl-metrics.service $(DESTDIR)$(UNITDIR)/vdpactl-metrics.timer \
+	      $(DESTDIR)$(EXAMPLEDIR)/vdpactl.fact
+	-rmdir $(DESTDIR)$(DATADIR)/vdpactl $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(DATADIR)/doc/vdpactl 2>/dev/null
 
 clean: $(if $(wildcard tests/fake/fake.mk),fake-clean) $(if $(wildcard tests/vm/vm.mk),vm-clean)
 	rm -rf build $(VDPACTL) vdpactl-testhooks

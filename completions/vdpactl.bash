@@ -5,13 +5,13 @@ _vdpactl()
 	local cur prev words cword
 	_init_completion -s || return
 
-	local commands="list show probe check features"
+	local commands="list show probe check metrics features"
 	local global_opts="--json --pretty --quiet --verbose --color= --help --version -j -p -q -v -h -V"
 	local backend="iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist"
 	local cmd="" w
 	for w in "${words[@]:1:cword-1}"; do
 		case $w in
-		list | show | probe | check | features) cmd=$w; break ;;
+		list | show | probe | check | metrics | features) cmd=$w; break ;;
 		esac
 	done
 
@@ -21,6 +21,8 @@ _vdpactl()
 	# "--datapath " the next word is a device again
 	--datapath) $split && { COMPREPLY=($(compgen -W "auto force off" -- "$cur")); return; } ;;
 	--timeout) return ;;
+	--from) COMPREPLY=($(compgen -W "list show probe" -- "$cur")); return ;;
+	--output) _filedir; return ;;
 	--require) cur="--require=$cur" ;;
 	esac
 	case $cur in
@@ -30,6 +32,10 @@ _vdpactl()
 		;;
 	--color=*)
 		COMPREPLY=($(compgen -W "auto always never" -- "${cur#--color=}"))
+		return
+		;;
+	--from=*)
+		COMPREPLY=($(compgen -W "list show probe" -- "${cur#--from=}"))
 		return
 		;;
 	--require=*)
@@ -67,6 +73,9 @@ _vdpactl()
 		;;
 	list)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+		;;
+	metrics)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--from= --output= --quiet --verbose --help -q -v -h" -- "$cur"))
 		;;
 	features)
 		if [[ $cur == -* ]]; then

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for vdpactl. Device names come from /dev (never opens a device).
-set -l commands list show probe check features
+set -l commands list show probe check metrics features
 complete -c vdpactl -f
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a list -d 'every vDPA device, its mgmtdev, parent driver and node'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a show -d 'report features, status, limits and config of devices'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a probe -d 'map/reset/verify probe and a verdict'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a check -d 'verdict for scripts, by exit code'
+complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'Prometheus metrics for the node exporter textfile collector'
 complete -c vdpactl -n "not __fish_seen_subcommand_from $commands" -a features -d 'catalogue of known feature bits'
 complete -c vdpactl -s j -l json -d 'one JSON document on stdout'
 complete -c vdpactl -s p -l pretty -d 'indented JSON (implies --json)'
@@ -20,4 +21,6 @@ complete -c vdpactl -n "__fish_seen_subcommand_from probe check" -l timeout -x -
 complete -c vdpactl -n "__fish_seen_subcommand_from check" -l probe -d 'run the control-plane probe first'
 complete -c vdpactl -n "__fish_seen_subcommand_from check" -l require -x -a 'iotlb_msg_v2 iotlb_batch iotlb_asid suspend resume enable_after_driver_ok desc_asid iotlb_persist' -d 'backend features required on top of a trusted verdict'
 complete -c vdpactl -n "__fish_seen_subcommand_from show probe check" -a '(string replace /dev/ "" /dev/vhost-vdpa-* 2>/dev/null; ls /dev/vhost-vdpa-* 2>/dev/null; string replace /sys/bus/vdpa/devices/ "" /sys/bus/vdpa/devices/* 2>/dev/null)'
+complete -c vdpactl -n "__fish_seen_subcommand_from metrics" -l from -x -a 'list show probe' -d 'where the verdicts come from'
+complete -c vdpactl -n "__fish_seen_subcommand_from metrics" -l output -r -F -d 'write the file atomically'
 complete -c vdpactl -n "__fish_seen_subcommand_from features" -a 'backend transport net block status net_status'

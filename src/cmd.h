@@ -11,6 +11,7 @@
 #include "model.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum metrics_from { METRICS_LIST, METRICS_SHOW, METRICS_PROBE };
 
 struct opts {
 	bool json, pretty, quiet, verbose, all, help, version;
@@ -23,6 +24,9 @@ struct opts {
 	enum color_mode color;
 	bool use_color; /* decided once from --color, the TTY and NO_COLOR */
 	unsigned cmd_flags; /* the command's CMD_* flags */
+	enum metrics_from metrics_from; /* metrics --from */
+	const char *output;		/* metrics --output FILE, or NULL (stdout) */
+	bool from_given;
 	char **args;	/* positional arguments after the command */
 	size_t n_args;
 };
@@ -33,6 +37,7 @@ struct opts {
 #define CMD_CHECK_OPTS (1u << 2)    /* accepts --require and --probe */
 #define CMD_DEFAULT_ALL (1u << 3)   /* no DEV means --all */
 #define CMD_DATAPATH_OPTS (1u << 4) /* accepts --datapath and --timeout */
+#define CMD_METRICS_OPTS (1u << 5)  /* accepts --from and --output; prints no JSON */
 
 struct command {
 	const char *name;
@@ -53,11 +58,14 @@ extern const size_t commands_len;
 int select_devices(struct run *r, const struct opts *o, const struct discovery *dv, int *vmajor);
 /* Tie an opened/verified device to its vdpa device, mgmtdev and parent (stat + sysfs). */
 void annotate(const struct discovery *dv, struct vdpa_device *d);
+/* d->prediction from the table of parent drivers (parents.c) and the running kernel. */
+void device_predict(struct vdpa_device *d, const char *kernel_release);
 
 int cmd_show(struct run *r, const struct opts *o);
 int cmd_features(struct run *r, const struct opts *o);
 int cmd_list(struct run *r, const struct opts *o);
 int cmd_probe(struct run *r, const struct opts *o);
 int cmd_check(struct run *r, const struct opts *o);
+int cmd_metrics(struct run *r, const struct opts *o);
 
 #endif

@@ -95,6 +95,11 @@ int cmd_list(struct run *r, const struct opts *o)
 		d->note = xstrdup("reported by netlink but absent from /sys/bus/vdpa");
 		from_netlink(d, n);
 	}
+	/* the verdict the table of parent drivers predicts: nothing is opened */
+	for (size_t i = 0; i < r->n_dev; i++) {
+		device_predict(&r->dev[i], r->host.kernel_release);
+		prediction_verdict(&r->dev[i].prediction, &r->dev[i].verdict);
+	}
 	/* management devices, for the JSON document */
 	for (size_t i = 0; dv->netlink_ok && i < dv->nl.n_mgmt; i++) {
 		r->mgmt = xrealloc(r->mgmt, (r->n_mgmt + 1) * sizeof(*r->mgmt));

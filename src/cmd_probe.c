@@ -20,6 +20,29 @@
 
 #define BIT(n) (UINT64_C(1) << (n))
 
+/* Does the advertisement agree with the table of parent drivers? A finding when not. */
+static void fill_prediction(struct vdpa_device *d, bool offered)
+{
+	struct check_result *c = &d->vin.checks[CHK_PREDICTION_AGREES];
+	const struct prediction *p = &d->prediction;
+
+	c->advertised = offered;
+	c->evidence[0] = step_key(STEP_IDENTIFY);
+	c->n_evidence = 1;
+	if (p->status == VS_UNKNOWN) {
+		c->state = CS_SKIPPED;
+		c->observed = -1;
+		snprintf(c->detail, sizeof(c->detail), "no prediction: %.170s", p->reason);
+		return;
+	}
+	c->observed = p->status == VS_TRUSTED;
+	c->state = c->observed == offered ? CS_PASS : CS_FAIL;
+	snprintf(c->detail, sizeof(c->detail), "%s; the device %s it",
+		 p->status == VS_TRUSTED ? "the table predicts IOTLB_PERSIST"
+					 : "the table predicts no IOTLB_PERSIST",
+		 offered ? "offers" : "does not offer");
+}
+
 static void fill_advertised(struct vdpa_device *d)
 {
 	struct check_result *c = &d->vin.checks[CHK_IOTLB_PERSIST_ADVERTISED];
@@ -32,6 +55,7 @@ static void fill_advertised(struct vdpa_device *d)
 	c->n_evidence = 1;
 	snprintf(c->detail, sizeof(c->detail), "backend features 0x%llx %s bit 8",
 		 (unsigned long long)d->backend_features.v, offered ? "include" : "lack");
+	fill_prediction(d, offered);
 }
 
 /* The error recorded for @field, or the first error without a field. */
@@ -158,6 +182,7 @@ static int open_identify(struct vdpa_device *d, const struct discovery *dv, int 
 	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &d->errors);
 
 	annotate(dv, d);
+	device_predict(d, vin->kernel_release);
 	vin->parent_driver = parent_name(d);
 	if (rc) {
 		e = find_error(d, NULL);

@@ -35,6 +35,7 @@ int cmd_show(struct run *r, const struct opts *o)
 		}
 		d->exit_code = vhost_open(d->char_device, vmajor, false, &fd, &d->errors);
 		annotate(&dv, d);
+		device_predict(d, r->host.kernel_release);
 		if (d->exit_code == 0) {
 			d->exit_code = collect_device(d, fd);
 			vhost_close(fd);

@@ -19,6 +19,10 @@
 #define K_HOST "host"
 #define K_KERNEL_RELEASE "kernel_release"
 #define K_MACHINE "machine"
+#define K_HOSTNAME "hostname"
+#define K_MACHINE_ID "machine_id"
+#define K_BOOT_ID "boot_id"
+#define K_TIME "time"
 #define K_COMMAND "command"
 #define K_COMPLETE "complete"
 #define K_DEVICES "devices"
@@ -97,6 +101,12 @@
 #define K_REQUIRED "required"
 #define K_MISSING "missing"
 #define K_MET "met"
+
+/* prediction (the table of parent drivers) */
+#define K_PREDICTION "prediction"
+#define K_PARENT_KIND "parent_kind"
+#define K_PERSIST_SINCE "persist_since"
+#define K_SOURCE "source"
 
 /* masks */
 #define K_RAW "raw"

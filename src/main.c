@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -79,6 +78,20 @@ const struct command commands[] = {
 	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
 	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DATAPATH_OPTS | CMD_DEFAULT_ALL },
+	{ "metrics", cmd_metrics, "[--from=list|show|probe] [--output=FILE]",
+	  "every device as Prometheus metrics, for the node exporter's textfile collector",
+	  "Prints the Prometheus text format (HELP and TYPE for every family): the host, every\n"
+	  "vDPA device with its drivers, its verdict and what the verdict rests on (state sets),\n"
+	  "whether IOTLB_PERSIST is advertised, whether the device was busy, its errors, and the\n"
+	  "run's time, duration, exit code and completeness. --from=list (default) opens no\n"
+	  "device: the verdict is the one vdpactl's table of parent drivers predicts for the\n"
+	  "running kernel. --from=show opens each device read-only (as check does; opening resets\n"
+	  "the device, and a device a VMM holds is reported busy, not retried); --from=probe runs\n"
+	  "the probe of 'vdpactl probe' on every device. --output=FILE writes FILE atomically (a\n"
+	  "temporary file in its directory, then rename), as the textfile collector requires.\n"
+	  "Exit 0 when the metrics were written (the run's own code is vdpactl_run_exit_code);\n"
+	  "an interrupted run writes nothing and leaves FILE as it was.",
+	  CMD_METRICS_OPTS },
 	{ "features", cmd_features, "[NAMESPACE...]",
 	  "list every feature bit this build knows: bit, name, kernel version, meaning",
 	  "Prints the catalogue of backend, transport, net, block, device status and net status\n"
@@ -88,7 +101,7 @@ const struct command commands[] = {
 };
 const size_t commands_len = ARRAY_SIZE(commands);
 
-enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT };
+enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT, OPT_FROM, OPT_OUTPUT };
 
 static const struct option long_opts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -103,6 +116,8 @@ static const struct option long_opts[] = {
 	{ "require", required_argument, NULL, OPT_REQUIRE },
 	{ "datapath", optional_argument, NULL, OPT_DATAPATH },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ NULL, 0, NULL, 0 },
 };
 static const char short_opts[] = "ajpqvhV";
@@ -117,6 +132,8 @@ static const struct {
 				"force or off" },
 	{ "    --timeout=SEC", "probe, check --probe: seconds to wait for each data-path round "
 			       "trip (2)" },
+	{ "    --from=SRC", "metrics: list (default, nothing opened), show or probe" },
+	{ "    --output=FILE", "metrics: write FILE atomically instead of stdout" },
 	{ "-j, --json", "one JSON document on stdout, also on failure" },
 	{ "-p, --pretty", "indent the JSON document (implies --json)" },
 	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
@@ -180,6 +197,12 @@ static void command_usage(FILE *f, const struct command *c)
 		if (!(c->flags & CMD_DATAPATH_OPTS) && (strstr(option_help[i].opt, "--datapath") ||
 							strstr(option_help[i].opt, "--timeout")))
 			continue;
+		if (!(c->flags & CMD_METRICS_OPTS) && (strstr(option_help[i].opt, "--from") ||
+						       strstr(option_help[i].opt, "--output")))
+			continue;
+		if ((c->flags & CMD_METRICS_OPTS) && (strstr(option_help[i].opt, "--json") ||
+						      strstr(option_help[i].opt, "--pretty")))
+			continue;
 		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
 	}
 	print_exit_codes(f);
@@ -193,18 +216,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static void host_info(struct host_info *h)
-{
-	struct utsname u;
-
-	if (uname(&u) == 0) {
-		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", u.release);
-		snprintf(h->machine, sizeof(h->machine), "%s", u.machine);
-	} else {
-		snprintf(h->kernel_release, sizeof(h->kernel_release), "unknown");
-		snprintf(h->machine, sizeof(h->machine), "unknown");
-	}
-}
 
 /* --require: comma-separated backend feature names, case-insensitive. */
 static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
@@ -262,7 +273,9 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 	r->exit_code = rc;
 	r->complete = !run_has_errors(r) && rc != VD_EXIT_USAGE;
 	run_summarize(r);
-	if (o->json)
+	if (r->rendered)
+		; /* the command printed its own output */
+	else if (o->json)
 		output_json(stdout, r, o);
 	else if (rc == 0 || r->n_dev || r->features_catalogue)
 		output_text(stdout, r, o);
@@ -335,6 +348,7 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 {
 	static const char *const colors[] = { "auto", "always", "never", NULL };
 	static const char *const modes[] = { "auto", "force", "off", NULL };
+	static const char *const sources[] = { "list", "show", "probe", NULL };
 	int v;
 
 	switch (c) {
@@ -376,6 +390,18 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 	case OPT_REQUIRE:
 		o->has_require = true;
 		return parse_require(optarg, &o->require, &r->errors);
+	case OPT_FROM:
+		o->from_given = true;
+		v = choice(r, "--from", optarg, sources);
+		o->metrics_from = (enum metrics_from)v; /* the enum follows sources[] */
+		return v < 0 ? -1 : 0;
+	case OPT_OUTPUT:
+		if (!optarg[0]) {
+			err_add(&r->errors, ERR_USAGE, 0, NULL, "--output", NULL, "an empty file name");
+			return -1;
+		}
+		o->output = optarg;
+		return 0;
 	default:
 		bad_option(r, argv);
 		return -1;
@@ -404,6 +430,15 @@ static int check_command_options(const struct command *cmd, const struct opts *o
 		opt = dp_opt;
 		snprintf(why, sizeof(why), "%s takes this option only with --probe (it tunes the probe)",
 			 cmd->name);
+	} else if ((o->from_given || o->output) && !(cmd->flags & CMD_METRICS_OPTS)) {
+		opt = o->from_given ? "--from" : "--output";
+		snprintf(why, sizeof(why), "the %s command does not take this option (it belongs to "
+			 "metrics)", cmd->name);
+	} else if (o->json && (cmd->flags & CMD_METRICS_OPTS)) {
+		opt = "--json";
+		snprintf(why, sizeof(why),
+			 "%s prints the Prometheus text format; list, check and probe print JSON",
+			 cmd->name);
 	} else if (o->all && !(cmd->flags & CMD_TAKES_ALL)) {
 		opt = "--all";
 		snprintf(why, sizeof(why), "the %s command does not take --all", cmd->name);
@@ -427,6 +462,14 @@ static void unknown_command(struct run *r, const char *name)
 	err_add(&r->errors, ERR_USAGE, 0, name, NULL, NULL, "unknown command (commands: %s)", list);
 }
 
+static bool has_usage_error(const struct run *r)
+{
+	for (size_t i = 0; i < r->errors.n; i++)
+		if (r->errors.v[i].code == ERR_USAGE)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0 };
@@ -434,7 +477,7 @@ int main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	int c, rc;
 
-	host_info(&r.host);
+	host_collect(&r.host, &r.errors);
 	o.json = wants_json(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1)
@@ -480,6 +523,5 @@ int main(int argc, char **argv)
 			"interrupted by %s; every device was closed",
 			vd_signal == SIGTERM ? "SIGTERM" : "SIGINT");
 	}
-	return finish(&r, &o, rc,
-		      rc == VD_EXIT_USAGE && r.errors.n && r.errors.v[0].code == ERR_USAGE);
+	return finish(&r, &o, rc, rc == VD_EXIT_USAGE && has_usage_error(&r));
 }

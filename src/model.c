@@ -69,7 +69,7 @@ void run_summarize(struct run *r)
 
 	memset(s, 0, sizeof(*s));
 	s->devices = r->n_dev;
-	s->has_verdicts = r->evaluates;
+	s->has_verdicts = r->evaluates || r->listing;
 	for (size_t i = 0; i < r->n_dev; i++) {
 		const struct vdpa_device *d = &r->dev[i];
 
@@ -78,7 +78,7 @@ void run_summarize(struct run *r)
 			s->succeeded++;
 		else
 			s->failed++;
-		if (!r->evaluates)
+		if (!s->has_verdicts)
 			continue;
 		switch (d->verdict.status) {
 		case VS_TRUSTED:

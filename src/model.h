@@ -13,7 +13,9 @@
 #include "config.h"
 #include "errors.h"
 #include "feature_bits.h"
+#include "host.h"
 #include "netlink.h"
+#include "parents.h"
 #include "steps.h"
 #include "sysfs.h"
 #include "verdict.h"
@@ -81,17 +83,13 @@ struct vdpa_device {
 	 * verdict_compute() on evidence gathered to the end.
 	 */
 	bool interrupted; /* a signal arrived before this device's evaluation finished */
+	struct prediction prediction; /* what the table of parent drivers predicts */
 	struct verdict_input vin;
 	struct verdict verdict;
 	uint64_t required;	   /* check --require: backend feature mask asked for */
 	uint64_t required_missing; /* ...and the bits of it that are not offered */
 
 	struct err_list errors;
-};
-
-struct host_info {
-	char kernel_release[65];
-	char machine[65];
 };
 
 /* Counts of a run, computed once (run_summarize) and printed by both renderers. */
@@ -111,6 +109,7 @@ struct run {
 	struct err_list errors; /* run-level errors (usage, /proc/devices, ...) */
 	bool evaluates;		/* probe/check: devices carry verdicts, summary counts them */
 	bool gate_lines;	/* check: one line per device in text */
+	bool rendered;		/* the command printed its own output (metrics) */
 	struct summary summary;
 	bool listing;		/* list: discovery only, nothing opened */
 	bool netlink_ok, have_sysfs;

@@ -26,6 +26,11 @@ static json_object *str_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+static json_object *str_or_empty_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
 static json_object *u64_or_null(const struct opt_u64 *v)
 {
 	return v->valid ? json_object_new_uint64(v->v) : NULL;
@@ -301,7 +306,7 @@ static json_object *verdict_object(const struct vdpa_device *d)
 	json_object_object_add(o, K_SEVERITY, json_object_new_string(severity_name(v->severity)));
 	json_object_object_add(o, K_REASON, json_object_new_string(v->reason));
 	json_object_object_add(o, K_REMEDY, json_object_new_string(v->remedy));
-	for (int i = 0; i < CHK_COUNT; i++) {
+	for (int i = 0; v->basis != VB_PREDICTED && i < CHK_COUNT; i++) {
 		const struct check_result *c = &d->vin.checks[i];
 		json_object *co = json_object_new_object();
 		json_object *ev = json_object_new_array();
@@ -327,6 +332,29 @@ static json_object *verdict_object(const struct vdpa_device *d)
 		json_object_array_add(checks, co);
 	}
 	json_object_object_add(o, K_CHECKS, checks);
+	return o;
+}
+
+static json_object *prediction_object(const struct prediction *p)
+{
+	json_object *o = json_object_new_object();
+	const struct parent_desc *row = p->row;
+	char since[16];
+
+	if (!p->status) {
+		json_object_put(o);
+		return NULL;
+	}
+	snprintf(since, sizeof(since), "%u.%u", row ? row->persist_major : 0,
+		 row ? row->persist_minor : 0);
+	json_object_object_add(o, K_STATUS, json_object_new_string(verdict_status_name(p->status)));
+	json_object_object_add(o, K_REASON, json_object_new_string(p->reason));
+	json_object_object_add(o, K_PARENT, row ? json_object_new_string(row->name) : NULL);
+	json_object_object_add(o, K_PARENT_KIND,
+			       row ? json_object_new_string(parent_kind_name(row->kind)) : NULL);
+	json_object_object_add(o, K_PERSIST_SINCE,
+			       row && row->persist_major ? json_object_new_string(since) : NULL);
+	json_object_object_add(o, K_SOURCE, row ? json_object_new_string(row->source) : NULL);
 	return o;
 }
 
@@ -400,6 +428,7 @@ static json_object *device_object(const struct vdpa_device *d)
 		json_object_put(limits);
 	json_object_object_add(o, K_CONFIG, config_object(d));
 	json_object_object_add(o, K_PROBES, probes_array(d));
+	json_object_object_add(o, K_PREDICTION, prediction_object(&d->prediction));
 	json_object_object_add(o, K_VERDICT, d->verdict.status ? verdict_object(d) : NULL);
 	json_object_object_add(o, K_REQUIRE,
 			       d->verdict.status && d->required ? require_object(d) : NULL);
@@ -459,10 +488,14 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(tool, K_NAME, json_object_new_string("vdpactl"));
 	json_object_object_add(tool, K_VERSION, json_object_new_string(VDPACTL_VERSION));
 	json_object_object_add(doc, K_TOOL, tool);
+	json_object_object_add(host, K_HOSTNAME, str_or_empty_null(r->host.hostname));
+	json_object_object_add(host, K_MACHINE_ID, str_or_empty_null(r->host.machine_id));
+	json_object_object_add(host, K_BOOT_ID, str_or_empty_null(r->host.boot_id));
 	json_object_object_add(host, K_KERNEL_RELEASE,
 			       json_object_new_string(r->host.kernel_release));
 	json_object_object_add(host, K_MACHINE, json_object_new_string(r->host.machine));
 	json_object_object_add(doc, K_HOST, host);
+	json_object_object_add(doc, K_TIME, json_object_new_string(r->host.time));
 	json_object_object_add(doc, K_COMMAND, str_or_null(r->command));
 	json_object_object_add(doc, K_COMPLETE, json_object_new_boolean(r->complete));
 	for (size_t i = 0; i < r->n_dev; i++)

@@ -320,6 +320,8 @@ static int widest(int w, const char *s)
 	return n > w ? n : w;
 }
 
+static const char *verdict_color(const struct pen *p, enum verdict_status s);
+
 static void print_list(const struct pen *p, const struct run *r)
 {
 	/* columns as wide as their longest value, so long names keep the table aligned */
@@ -334,9 +336,9 @@ static void print_list(const struct pen *p, const struct run *r)
 		wb = widest(wb, d->bound_driver);
 		wc = widest(wc, d->char_device ? d->char_device : "(none)");
 	}
-	fprintf(p->out, "%s%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s%s\n", col(p, BOLD), wn,
-		"NAME", "CLASS", wm, "MGMTDEV", wp, "PARENT DRIVER", wb, "BOUND", wc, "CHAR DEVICE",
-		"MAX VQS", "MAX VQ SIZE", col(p, RESET));
+	fprintf(p->out, "%s%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s\n", col(p, BOLD),
+		wn, "NAME", "CLASS", wm, "MGMTDEV", wp, "PARENT DRIVER", wb, "BOUND", wc,
+		"CHAR DEVICE", "MAX VQS", "MAX VQ SIZE", "PREDICTED", col(p, RESET));
 	for (size_t i = 0; i < r->n_dev; i++) {
 		const struct vdpa_device *d = &r->dev[i];
 		char vqs[16] = "-", vqsize[16] = "-";
@@ -345,10 +347,12 @@ static void print_list(const struct pen *p, const struct run *r)
 			snprintf(vqs, sizeof(vqs), "%u", d->nl.max_vqs);
 		if (d->nl.has_max_vq_size)
 			snprintf(vqsize, sizeof(vqsize), "%u", d->nl.max_vq_size);
-		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s\n", wn, d->name,
+		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s%s\n", wn, d->name,
 			d->device_id.valid ? class_name(d->cls) : "-", wm, or_dash(d->mgmtdev), wp,
 			or_dash(d->parent_driver), wb, or_dash(d->bound_driver), wc,
-			d->char_device ? d->char_device : "(none)", vqs, vqsize);
+			d->char_device ? d->char_device : "(none)", vqs, vqsize,
+			verdict_color(p, d->verdict.status), or_dash(verdict_status_name(d->verdict.status)),
+			col(p, RESET));
 	}
 	for (size_t i = 0; i < r->n_dev; i++)
 		if (r->dev[i].note)

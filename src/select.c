@@ -107,3 +107,11 @@ void annotate(const struct discovery *dv, struct vdpa_device *d)
 	}
 }
 
+
+void device_predict(struct vdpa_device *d, const char *kernel_release)
+{
+	const char *who = d->parent_driver ? d->parent_driver : d->mgmtdev;
+
+	parent_predict(parent_lookup(d->parent_driver, d->mgmtdev), who, kernel_release,
+		       &d->prediction);
+}

@@ -23,4 +23,10 @@ const char *hex64(uint64_t v, char buf[HEX64_LEN]);
 /* Parse a decimal unsigned integer that must fill the whole string; -1 on error. */
 int parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
+/*
+ * Length of the well-formed UTF-8 sequence at @p (1-4; 1 for ASCII), or 0 when the bytes there
+ * are not valid UTF-8 (overlong forms, surrogates, above U+10FFFF, truncated).
+ */
+size_t utf8_seq_len(const unsigned char *p);
+
 #endif

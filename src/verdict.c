@@ -62,6 +62,13 @@ const struct check_desc check_table[CHK_COUNT] = {
 					      "userspace that does not ack IOTLB_PERSIST must "
 					      "unmap "
 					      "before a reset and map again after" },
+	[CHK_PREDICTION_AGREES] = { CHK_PREDICTION_AGREES, "prediction_agrees",
+				    "the device offers IOTLB_PERSIST exactly when vdpactl's table of "
+				    "parent drivers predicts it for this kernel",
+				    SEV_HIGH,
+				    "a parent that claims the bit where the table says it cannot keep "
+				    "mappings is suspect: run probe --datapath=force; else report the "
+				    "mismatch (a newer driver or a backport)" },
 };
 
 const char *verdict_status_name(enum verdict_status s)
@@ -80,7 +87,10 @@ const char *verdict_status_name(enum verdict_status s)
 
 const char *verdict_basis_name(enum verdict_basis b)
 {
-	return b == VB_VERIFIED ? "verified" : b == VB_PROBED ? "probed" : "advertised";
+	return b == VB_VERIFIED	 ? "verified"
+	       : b == VB_PROBED	 ? "probed"
+	       : b == VB_PREDICTED ? "predicted"
+				   : "advertised";
 }
 
 const char *severity_name(enum severity s)
@@ -280,7 +290,11 @@ static void trusted(const struct verdict_input *in, bool verified, struct verdic
 			 "IOTLB_PERSIST is offered (advertised only; run with --probe for more "
 			 "evidence)");
 	n = strlen(out->reason);
-	if (!verified && in->dp_missing)
+	if (in->checks[CHK_PREDICTION_AGREES].state == CS_FAIL && n < sizeof(out->reason))
+		n += (size_t)snprintf(out->reason + n, sizeof(out->reason) - n,
+				      "; finding: %s",
+				      in->checks[CHK_PREDICTION_AGREES].detail);
+	if (!verified && in->dp_missing && n < sizeof(out->reason))
 		snprintf(out->reason + n, sizeof(out->reason) - n, "; data path not verified: %s",
 			 in->dp_missing);
 }

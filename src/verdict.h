@@ -18,6 +18,7 @@ enum check_id {
 	CHK_DATAPATH_BEFORE_RESET,
 	CHK_DATAPATH_AFTER_RESET,
 	CHK_DATAPATH_AFTER_RESET_COMPAT,
+	CHK_PREDICTION_AGREES,
 	CHK_COUNT
 };
 
@@ -47,7 +48,8 @@ struct check_result {
 
 /* VS_NONE, the zero state: not evaluated (no verdict was established). */
 enum verdict_status { VS_NONE, VS_TRUSTED, VS_UNTRUSTED, VS_UNKNOWN };
-enum verdict_basis { VB_ADVERTISED, VB_PROBED, VB_VERIFIED };
+/* VB_PREDICTED: from the table of parent drivers (parents.c), nothing opened */
+enum verdict_basis { VB_ADVERTISED, VB_PROBED, VB_VERIFIED, VB_PREDICTED };
 
 /* Everything the verdict depends on. */
 struct verdict_input {
@@ -77,7 +79,7 @@ struct verdict {
 
 /* trusted, untrusted, unknown; NULL for VS_NONE */
 const char *verdict_status_name(enum verdict_status s);
-const char *verdict_basis_name(enum verdict_basis b);	/* advertised, probed, verified */
+const char *verdict_basis_name(enum verdict_basis b); /* predicted, advertised, probed, verified */
 const char *severity_name(enum severity s);
 const char *check_state_name(enum check_state s); /* not_run, pass, fail, skipped */
 

@@ -14,12 +14,13 @@ commands() {
 	"$VDPACTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && /^  [a-z]/ {print $1}'
 }
 
-@test "the help lists the commands list, show, probe, check and features" {
+@test "the help lists the commands list, show, probe, check, metrics and features" {
 	run -0 commands
 	assert_output "list
 show
 probe
 check
+metrics
 features"
 }
 
@@ -83,7 +84,12 @@ bash_complete() {
 show
 probe
 check
+metrics
 features"
+	run -0 bash_complete vdpactl metrics --from=p
+	assert_output "probe"
+	run -0 bash_complete vdpactl metrics --ou
+	assert_output "--output="
 	run -0 bash_complete vdpactl check --re
 	assert_output "--require="
 	run -0 bash_complete vdpactl check --require=iotlb_p

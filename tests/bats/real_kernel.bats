@@ -482,6 +482,47 @@ list_agrees() {
 	done
 }
 
+@test "fleet: list's predicted verdict equals the verified one for every device, on both kernels" {
+	local k name want got
+	for k in 6.1 6.12; do
+		load_result "$k" list_json
+		local pred=$output
+		load_result "$k" dp_force
+		local n=0
+		while read -r name want; do
+			got=$(jq -r --arg n "$name" '.devices[] | select(.name == $n) | .verdict.status + " " + .verdict.basis' <<<"$output")
+			[[ $got == "$want verified" ]] || fail "$k/$name: predicted $want, the data path says $got"
+			n=$((n + 1))
+		done < <(jq -r '.devices[] | select(.char_device != null) | "\(.name) \(.verdict.status)"' <<<"$pred")
+		assert_equal "$n" 4
+		run jq -r '[.devices[].verdict.basis] | unique | join(" ")' <<<"$pred"
+		assert_output "predicted"
+	done
+}
+
+@test "fleet: metrics --from=show agree with check -j and pass promtool; list's metrics predict" {
+	local k name st
+	for k in 6.1 6.12; do
+		load_result "$k" metrics_show
+		assert_equal "$status" 0
+		local metrics=$output
+		promtool check metrics <<<"$metrics" || fail "$k: promtool"
+		load_result "$k" check_json
+		while read -r name st; do
+			grep -qxF "vdpactl_device_verdict{device=\"$name\",verdict=\"$st\"} 1" <<<"$metrics" ||
+				fail "$k/$name: check says $st, the metrics do not"
+		done < <(jq -r '.devices[] | "\(.name) \(.verdict.status)"' <<<"$output")
+		grep -qxF "vdpactl_run_exit_code $(jq .exit_code <<<"$output")" <<<"$metrics" || fail "$k: exit code"
+		# the host line says what list's JSON says (same boot)
+		load_result "$k" list_json
+		local host
+		host=$(jq -r '.host | "vdpactl_host_info{hostname=\"\(.hostname // "")\",machine_id=\"\(.machine_id // "")\",boot_id=\"\(.boot_id // "")\",kernel_release=\"\(.kernel_release)\",machine=\"\(.machine)\"} 1"' <<<"$output")
+		load_result "$k" metrics_list
+		assert_line 'vdpactl_run_info{source="list"} 1'
+		assert_line "$host"
+	done
+}
+
 @test "the gate with the data path forced: 6.1 fails naming the missing bit and the lost mapping, 6.12 passes" {
 	load_result 6.1 gate_force
 	assert_equal "$status" 10

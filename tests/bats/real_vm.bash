@@ -35,6 +35,9 @@ dp_force	vdpactl probe --all --datapath=force --timeout 1 --json
 dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl-testhooks probe --timeout 1 --json vhost-vdpa-0
 dp_identity_prod	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
 gate_force	vdpactl check --require iotlb_persist --probe --datapath=force --timeout 1
+check_json	vdpactl check --json
+metrics_list	vdpactl metrics
+metrics_show	vdpactl metrics --from=show
 dp_dmesg	dmesg
 holder_start	(holder /dev/vhost-vdpa-0 /tmp/holder.go 30 >/tmp/holder.out 2>/tmp/holder.err; echo $? >/tmp/holder.rc) &
 holder_wait	i=0; until grep -q '^held' /tmp/holder.out 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/holder.err >&2; exit 1; }; sleep 0.05; done; cat /tmp/holder.out
