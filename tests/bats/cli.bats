@@ -36,7 +36,7 @@ Try 'vdpactl --help' for more information."
 
 @test "unknown command and unknown option: exit 2 with one error line each" {
 	run -2 --separate-stderr "$VDPACTL" frobnicate
-	assert_equal "$stderr" "vdpactl: frobnicate: unknown command (commands: list, show, probe, check, features)
+	assert_equal "$stderr" "vdpactl: frobnicate: unknown command (commands: list, show, probe, check, metrics, features)
 Try 'vdpactl --help' for more information."
 	run -2 --separate-stderr "$VDPACTL" show --bogus
 	assert_equal "$stderr" "vdpactl: unrecognized option '--bogus'

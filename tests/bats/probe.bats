@@ -117,7 +117,7 @@ EOF_T
 
 @test "probe: checks carry stable ids, advertised/observed and evidence" {
 	run -0 fake sim-6.12 probe --timeout=0.3 --json vhost-vdpa-0
-	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat"]'
+	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat","prediction_agrees"]'
 	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed, .evidence]' '["pass",true,true,["set_backend_features"]]'
 	assert_jq '.devices[0].verdict.checks[2] | [.status, .evidence]' '["pass",["reset","status_after_reset"]]'
 	run -10 fake sim-6.1 probe --timeout=0.3 --json vhost-vdpa-0

@@ -220,7 +220,7 @@ int main(void)
 	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
 				       "reset_clears_status", "vhost_table_retained",
 				       "datapath_before_reset", "datapath_after_reset",
-				       "datapath_after_reset_compat" };
+				       "datapath_after_reset_compat", "prediction_agrees" };
 	for (int i = 0; i < CHK_COUNT; i++)
 		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
 			   check_table[i].remedy[0] && check_table[i].title[0],
