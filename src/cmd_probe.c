@@ -155,7 +155,7 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 	if (p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev))
 		fprintf(stderr,
 			"vdpactl: %s: warning: --datapath=force %s through the real device\n",
-			d->char_device,
+			esc(d->char_device),
 			d->cls == CLASS_NET ? "sends a broadcast frame (ethertype 0x88b5)"
 					    : "reads sector 0");
 	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,

@@ -189,12 +189,14 @@ enum err_code err_classify_open(int errnum, const char **hint)
 
 void err_print(const struct vd_error *e, bool quiet)
 {
+	/* objects and messages carry names from the kernel and the command line: escaped */
 	fprintf(stderr, "vdpactl: ");
 	if (e->object)
-		fprintf(stderr, "%s: ", e->object);
+		fprintf(stderr, "%s: ", esc(e->object));
 	if (e->op)
-		fprintf(stderr, "%s: ", e->op);
-	fprintf(stderr, "%s\n", e->message);
+		fprintf(stderr, "%s: ", esc(e->op));
+	fprintf(stderr, "%s\n", esc(e->message));
 	if (e->hint && !quiet)
-		fprintf(stderr, "hint: %s\n", e->hint);
+		fprintf(stderr, "hint: %s\n", esc(e->hint));
+	esc_release();
 }

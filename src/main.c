@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* main.c - command line: options, the command table, help, and the run -> output flow */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,28 @@ static void print_errors(const struct run *r, const struct opts *o)
 	}
 }
 
+/*
+ * Flush and close standard output, as coreutils' close_stdout does: output that could not be
+ * written (a full disk, /dev/full, a closed descriptor) is reported on stderr and never passes
+ * for success. The run's own non-zero code (a gate's 10) is kept; 0 becomes 1. A closed pipe
+ * ends the process with SIGPIPE first (the Unix default is kept).
+ */
+static int close_stdout(int rc)
+{
+	int e = 0;
+
+	if (fflush(stdout) != 0)
+		e = errno;
+	else if (ferror(stdout))
+		e = EIO;
+	if (fclose(stdout) != 0 && !e && errno != EBADF)
+		e = errno;
+	if (!e)
+		return rc;
+	fprintf(stderr, "vdpactl: standard output: write: %s\n", strerror(e));
+	return rc ? rc : VD_EXIT_INTERNAL;
+}
+
 static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 {
 	r->exit_code = rc;
@@ -282,8 +305,7 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 	print_errors(r, o);
 	if (usage_error)
 		fputs("Try 'vdpactl --help' for more information.\n", stderr);
-	if (fflush(stdout) != 0 && rc == 0)
-		rc = VD_EXIT_INTERNAL;
+	rc = close_stdout(rc);
 	run_free(r);
 	devnode_release();
 	return rc;
@@ -485,7 +507,7 @@ int main(int argc, char **argv)
 			return finish(&r, &o, VD_EXIT_USAGE, true);
 	if (o.version) {
 		printf("vdpactl %s\n", VDPACTL_VERSION);
-		return VD_EXIT_OK;
+		return close_stdout(VD_EXIT_OK);
 	}
 	o.use_color = o.color == COLOR_ALWAYS ||
 		      (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
@@ -503,7 +525,7 @@ int main(int argc, char **argv)
 			command_usage(stdout, cmd);
 		else
 			usage(stdout);
-		return VD_EXIT_OK;
+		return close_stdout(VD_EXIT_OK);
 	}
 	if (!cmd) {
 		err_add(&r.errors, ERR_USAGE, 0, NULL, NULL, NULL, "no command given");

@@ -7,28 +7,51 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compat.h"
 #include "keys.h"
 #include "output.h"
 #include "util.h"
 
+/*
+ * Every JSON string: valid UTF-8 always (json-c copies bytes as they are). A byte that is not
+ * UTF-8 (a name from the kernel or the command line) becomes U+FFFD; json-c escapes control
+ * characters itself.
+ */
+static json_object *jstr(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	json_object *o;
+	char *clean;
+	size_t n;
+
+	while (*p && (n = utf8_seq_len(p)))
+		p += n;
+	if (!*p)
+		return json_object_new_string(s);
+	clean = utf8_sanitize(s);
+	o = json_object_new_string(clean);
+	free(clean);
+	return o;
+}
+
 static json_object *hex(uint64_t v, unsigned digits)
 {
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%0*" PRIx64, (int)digits, v);
-	return json_object_new_string(buf);
+	return jstr(buf);
 }
 
 static json_object *str_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	return s ? jstr(s) : NULL;
 }
 
 static json_object *str_or_empty_null(const char *s)
 {
-	return s[0] ? json_object_new_string(s) : NULL;
+	return s[0] ? jstr(s) : NULL;
 }
 
 static json_object *u64_or_null(const struct opt_u64 *v)
@@ -44,7 +67,7 @@ static json_object *mask_object(const struct decoded_mask *m, uint64_t raw, unsi
 
 	json_object_object_add(o, K_RAW, hex(raw, digits));
 	for (size_t i = 0; i < m->n_feat; i++)
-		json_object_array_add(names, json_object_new_string(m->feat[i]->name));
+		json_object_array_add(names, jstr(m->feat[i]->name));
 	for (size_t i = 0; i < m->n_unknown; i++)
 		json_object_array_add(unknown, json_object_new_int((int)m->unknown[i]));
 	json_object_object_add(o, K_NAMES, names);
@@ -69,14 +92,14 @@ static json_object *errors_array(const struct err_list *l)
 		json_object *o = json_object_new_object();
 		const char *en = e->errnum ? errno_name(e->errnum) : NULL;
 
-		json_object_object_add(o, K_CODE, json_object_new_string(err_code_name(e->code)));
+		json_object_object_add(o, K_CODE, jstr(err_code_name(e->code)));
 		json_object_object_add(o, K_ERRNO,
 				       e->errnum ? json_object_new_int(e->errnum) : NULL);
 		json_object_object_add(o, K_ERRNO_NAME, str_or_null(en));
 		json_object_object_add(o, K_OBJECT, str_or_null(e->object));
 		json_object_object_add(o, K_OP, str_or_null(e->op));
 		json_object_object_add(o, K_FIELD, str_or_null(e->field));
-		json_object_object_add(o, K_MESSAGE, json_object_new_string(e->message));
+		json_object_object_add(o, K_MESSAGE, jstr(e->message));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -90,13 +113,13 @@ static json_object *config_object(const struct vdpa_device *d)
 	if (!d->config_valid)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, K_CLASS, json_object_new_string(class_name(d->cls)));
+	json_object_object_add(o, K_CLASS, jstr(class_name(d->cls)));
 	json_object_object_add(o, K_BYTES_READ, json_object_new_uint64(d->config_len));
 	hexbuf = xmalloc(d->config_len * 2 + 1);
 	for (size_t i = 0; i < d->config_len; i++)
 		snprintf(hexbuf + 2 * i, 3, "%02x", d->config_raw[i]);
 	hexbuf[d->config_len * 2] = '\0';
-	raw = json_object_new_string(hexbuf);
+	raw = jstr(hexbuf);
 	free(hexbuf);
 	json_object_object_add(o, K_RAW_BYTES, raw);
 	for (size_t i = 0; i < d->config.n; i++) {
@@ -110,13 +133,13 @@ static json_object *config_object(const struct vdpa_device *d)
 				snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 					 v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4],
 					 v->mac[5]);
-				val = json_object_new_string(mac);
+				val = jstr(mac);
 				break;
 			case CFG_FLAGS:
 				val = ns_mask(v->v, NS_NET_STATUS, v->field->size * 2);
 				break;
 			case CFG_DUPLEX:
-				val = json_object_new_string(v->v == 1	 ? "full"
+				val = jstr(v->v == 1	 ? "full"
 							     : v->v == 0 ? "half"
 									 : "unknown");
 				break;
@@ -163,7 +186,7 @@ static json_object *netlink_config(const struct nl_config *c, enum dev_class cls
 	o = json_object_new_object();
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
 		 c->mac[3], c->mac[4], c->mac[5]);
-	json_object_object_add(o, K_MAC, c->has_mac ? json_object_new_string(mac) : NULL);
+	json_object_object_add(o, K_MAC, c->has_mac ? jstr(mac) : NULL);
 	json_object_object_add(o, K_LINK_STATUS,
 			       c->has_status ? ns_mask(c->status, NS_NET_STATUS, 4) : NULL);
 	json_object_object_add(o, K_MAX_VQ_PAIRS, OPT(c->has_max_vqp, c->max_vqp));
@@ -218,12 +241,12 @@ static json_object *mgmtdevs_array(const struct run *r)
 		json_object *o = json_object_new_object();
 		json_object *cls = json_object_new_array();
 
-		json_object_object_add(o, K_NAME, json_object_new_string(m->handle));
+		json_object_object_add(o, K_NAME, jstr(m->handle));
 		json_object_object_add(o, K_BUS, str_or_null(m->bus));
-		json_object_object_add(o, K_DEV_NAME, json_object_new_string(m->dev));
+		json_object_object_add(o, K_DEV_NAME, jstr(m->dev));
 		for (unsigned id = 0; m->has_classes && id < 64; id++)
 			if (m->classes & (UINT64_C(1) << id))
-				json_object_array_add(cls, json_object_new_string(class_name(
+				json_object_array_add(cls, jstr(class_name(
 								   class_from_device_id(id))));
 		json_object_object_add(o, K_SUPPORTED_CLASSES, m->has_classes ? cls : NULL);
 		if (!m->has_classes)
@@ -274,9 +297,9 @@ static json_object *probes_array(const struct vdpa_device *d)
 		const struct probe_record *p = &d->probes[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, K_ID, json_object_new_string(step_key(p->step)));
+		json_object_object_add(o, K_ID, jstr(step_key(p->step)));
 		json_object_object_add(o, K_STATUS,
-				       json_object_new_string(probe_status_name(p->status)));
+				       jstr(probe_status_name(p->status)));
 		json_object_object_add(o, K_DURATION_US, json_object_new_uint64(p->duration_us));
 		json_object_object_add(o, K_ERROR,
 				       p->errnum ? str_or_null(errno_name(p->errnum)
@@ -284,7 +307,7 @@ static json_object *probes_array(const struct vdpa_device *d)
 								       : "EUNKNOWN")
 						 : NULL);
 		json_object_object_add(o, K_DETAIL,
-				       p->detail[0] ? json_object_new_string(p->detail) : NULL);
+				       p->detail[0] ? jstr(p->detail) : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -301,34 +324,34 @@ static json_object *verdict_object(const struct vdpa_device *d)
 	json_object *o = json_object_new_object();
 	json_object *checks = json_object_new_array();
 
-	json_object_object_add(o, K_STATUS, json_object_new_string(verdict_status_name(v->status)));
-	json_object_object_add(o, K_BASIS, json_object_new_string(verdict_basis_name(v->basis)));
-	json_object_object_add(o, K_SEVERITY, json_object_new_string(severity_name(v->severity)));
-	json_object_object_add(o, K_REASON, json_object_new_string(v->reason));
-	json_object_object_add(o, K_REMEDY, json_object_new_string(v->remedy));
+	json_object_object_add(o, K_STATUS, jstr(verdict_status_name(v->status)));
+	json_object_object_add(o, K_BASIS, jstr(verdict_basis_name(v->basis)));
+	json_object_object_add(o, K_SEVERITY, jstr(severity_name(v->severity)));
+	json_object_object_add(o, K_REASON, jstr(v->reason));
+	json_object_object_add(o, K_REMEDY, jstr(v->remedy));
 	for (int i = 0; v->basis != VB_PREDICTED && i < CHK_COUNT; i++) {
 		const struct check_result *c = &d->vin.checks[i];
 		json_object *co = json_object_new_object();
 		json_object *ev = json_object_new_array();
 
-		json_object_object_add(co, K_ID, json_object_new_string(check_table[i].key));
+		json_object_object_add(co, K_ID, jstr(check_table[i].key));
 		json_object_object_add(co, K_STATUS,
-				       json_object_new_string(check_state_name(c->state)));
+				       jstr(check_state_name(c->state)));
 		json_object_object_add(co, K_ADVERTISED,
 				       c->state == CS_NOT_RUN ? NULL : tristate(c->advertised));
 		json_object_object_add(co, K_OBSERVED,
 				       c->state == CS_NOT_RUN ? NULL : tristate(c->observed));
 		json_object_object_add(
 			co, K_SEVERITY,
-			json_object_new_string(severity_name(check_table[i].severity)));
+			jstr(severity_name(check_table[i].severity)));
 		for (size_t e = 0; e < c->n_evidence; e++)
-			json_object_array_add(ev, json_object_new_string(c->evidence[e]));
+			json_object_array_add(ev, jstr(c->evidence[e]));
 		json_object_object_add(co, K_EVIDENCE, ev);
 		json_object_object_add(co, K_DETAIL,
-				       c->detail[0] ? json_object_new_string(c->detail) : NULL);
+				       c->detail[0] ? jstr(c->detail) : NULL);
 		json_object_object_add(co, K_DESCRIPTION,
-				       json_object_new_string(check_table[i].title));
-		json_object_object_add(co, K_REMEDY, json_object_new_string(check_table[i].remedy));
+				       jstr(check_table[i].title));
+		json_object_object_add(co, K_REMEDY, jstr(check_table[i].remedy));
 		json_object_array_add(checks, co);
 	}
 	json_object_object_add(o, K_CHECKS, checks);
@@ -347,14 +370,14 @@ static json_object *prediction_object(const struct prediction *p)
 	}
 	snprintf(since, sizeof(since), "%u.%u", row ? row->persist_major : 0,
 		 row ? row->persist_minor : 0);
-	json_object_object_add(o, K_STATUS, json_object_new_string(verdict_status_name(p->status)));
-	json_object_object_add(o, K_REASON, json_object_new_string(p->reason));
-	json_object_object_add(o, K_PARENT, row ? json_object_new_string(row->name) : NULL);
+	json_object_object_add(o, K_STATUS, jstr(verdict_status_name(p->status)));
+	json_object_object_add(o, K_REASON, jstr(p->reason));
+	json_object_object_add(o, K_PARENT, row ? jstr(row->name) : NULL);
 	json_object_object_add(o, K_PARENT_KIND,
-			       row ? json_object_new_string(parent_kind_name(row->kind)) : NULL);
+			       row ? jstr(parent_kind_name(row->kind)) : NULL);
 	json_object_object_add(o, K_PERSIST_SINCE,
-			       row && row->persist_major ? json_object_new_string(since) : NULL);
-	json_object_object_add(o, K_SOURCE, row ? json_object_new_string(row->source) : NULL);
+			       row && row->persist_major ? jstr(since) : NULL);
+	json_object_object_add(o, K_SOURCE, row ? jstr(row->source) : NULL);
 	return o;
 }
 
@@ -374,17 +397,17 @@ static json_object *device_object(const struct vdpa_device *d)
 	json_object *limits = json_object_new_object();
 	json_object *iova = NULL;
 
-	json_object_object_add(o, K_NAME, json_object_new_string(d->name));
+	json_object_object_add(o, K_NAME, jstr(d->name));
 	json_object_object_add(o, K_CHAR_DEVICE, str_or_null(d->char_device));
 	json_object_object_add(o, K_VDPA_DEVICE, str_or_null(d->vdpa_device));
 	json_object_object_add(
-		o, K_CLASS, d->device_id.valid ? json_object_new_string(class_name(d->cls)) : NULL);
+		o, K_CLASS, d->device_id.valid ? jstr(class_name(d->cls)) : NULL);
 	json_object_object_add(o, K_VIRTIO_DEVICE_ID, u64_or_null(&d->device_id));
 	json_object_object_add(o, K_MGMTDEV, str_or_null(d->mgmtdev));
 	json_object_object_add(o, K_PARENT, parent_object(d));
 	json_object_object_add(o, K_BOUND_DRIVER,
 			       d->discovered ? str_or_null(d->bound_driver)
-			       : d->opened   ? json_object_new_string("vhost_vdpa")
+			       : d->opened   ? jstr("vhost_vdpa")
 					     : NULL);
 	json_object_object_add(o, K_VDPA, vdpa_object(d));
 	json_object_object_add(o, K_NOTE, str_or_null(d->note));
@@ -448,12 +471,12 @@ static json_object *features_array(const struct run *r)
 		if (!(r->ns_filter & (UINT64_C(1) << f->ns)))
 			continue;
 		o = json_object_new_object();
-		json_object_object_add(o, K_NAMESPACE, json_object_new_string(feat_ns_name(f->ns)));
+		json_object_object_add(o, K_NAMESPACE, jstr(feat_ns_name(f->ns)));
 		json_object_object_add(o, K_BIT, json_object_new_int((int)f->bit));
 		json_object_object_add(o, K_MASK, hex(UINT64_C(1) << f->bit, 16));
-		json_object_object_add(o, K_NAME, json_object_new_string(f->name));
-		json_object_object_add(o, K_SINCE_KERNEL, json_object_new_string(f->since));
-		json_object_object_add(o, K_MEANING, json_object_new_string(f->meaning));
+		json_object_object_add(o, K_NAME, jstr(f->name));
+		json_object_object_add(o, K_SINCE_KERNEL, jstr(f->since));
+		json_object_object_add(o, K_MEANING, jstr(f->meaning));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -485,17 +508,17 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object *devs = json_object_new_array();
 
 	json_object_object_add(doc, K_SCHEMA_VERSION, json_object_new_int(SCHEMA_VERSION));
-	json_object_object_add(tool, K_NAME, json_object_new_string("vdpactl"));
-	json_object_object_add(tool, K_VERSION, json_object_new_string(VDPACTL_VERSION));
+	json_object_object_add(tool, K_NAME, jstr("vdpactl"));
+	json_object_object_add(tool, K_VERSION, jstr(VDPACTL_VERSION));
 	json_object_object_add(doc, K_TOOL, tool);
 	json_object_object_add(host, K_HOSTNAME, str_or_empty_null(r->host.hostname));
 	json_object_object_add(host, K_MACHINE_ID, str_or_empty_null(r->host.machine_id));
 	json_object_object_add(host, K_BOOT_ID, str_or_empty_null(r->host.boot_id));
 	json_object_object_add(host, K_KERNEL_RELEASE,
-			       json_object_new_string(r->host.kernel_release));
-	json_object_object_add(host, K_MACHINE, json_object_new_string(r->host.machine));
+			       jstr(r->host.kernel_release));
+	json_object_object_add(host, K_MACHINE, jstr(r->host.machine));
 	json_object_object_add(doc, K_HOST, host);
-	json_object_object_add(doc, K_TIME, json_object_new_string(r->host.time));
+	json_object_object_add(doc, K_TIME, jstr(r->host.time));
 	json_object_object_add(doc, K_COMMAND, str_or_null(r->command));
 	json_object_object_add(doc, K_COMPLETE, json_object_new_boolean(r->complete));
 	for (size_t i = 0; i < r->n_dev; i++)

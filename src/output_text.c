@@ -82,7 +82,7 @@ static void unavailable(const struct pen *p, const struct vdpa_device *d, const 
 		const struct vd_error *e = &d->errors.v[i];
 
 		if (e->field && !strcmp(e->field, field)) {
-			fprintf(p->out, "unavailable: %s\n", e->message);
+			fprintf(p->out, "unavailable: %s\n", esc(e->message));
 			return;
 		}
 	}
@@ -167,14 +167,14 @@ static void print_identity(const struct pen *p, const struct vdpa_device *d)
 {
 	if (d->discovered) {
 		label(p, 2, "vdpa device");
-		fprintf(p->out, "%s\n", d->vdpa_device);
+		fprintf(p->out, "%s\n", esc(d->vdpa_device));
 		label(p, 2, "mgmtdev");
 		fprintf(p->out, "%s\n",
-			d->mgmtdev ? d->mgmtdev : "- (unknown: no vdpa netlink family)");
+			d->mgmtdev ? esc(d->mgmtdev) : "- (unknown: no vdpa netlink family)");
 		label(p, 2, "parent");
 		if (d->parent_id)
-			fprintf(p->out, "%s %s (driver %s)\n", d->parent_bus ? d->parent_bus : "?",
-				d->parent_id, d->parent_driver ? d->parent_driver : "none");
+			fprintf(p->out, "%s %s (driver %s)\n", d->parent_bus ? esc(d->parent_bus) : "?",
+				esc(d->parent_id), d->parent_driver ? esc(d->parent_driver) : "none");
 		else
 			fputs("- (no parent device)\n", p->out);
 	}
@@ -272,17 +272,17 @@ static void print_status_limits(const struct pen *p, const struct vdpa_device *d
 
 static void print_device(const struct pen *p, const struct vdpa_device *d, bool verbose)
 {
-	fprintf(p->out, "%s%s%s", col(p, BOLD), d->char_device, col(p, RESET));
+	fprintf(p->out, "%s%s%s", col(p, BOLD), esc(d->char_device), col(p, RESET));
 	if (d->vdpa_device)
-		fprintf(p->out, " (%s)", d->vdpa_device);
+		fprintf(p->out, " (%s)", esc(d->vdpa_device));
 	fputc('\n', p->out);
 	if (!d->opened) {
 		for (size_t i = 0; i < d->errors.n; i++) {
 			const struct vd_error *e = &d->errors.v[i];
 
 			label(p, 2, "error");
-			fprintf(p->out, "%s%s%s%s\n", col(p, RED), e->op ? e->op : "",
-				e->op ? ": " : "", e->message);
+			fprintf(p->out, "%s%s%s%s\n", col(p, RED), e->op ? esc(e->op) : "",
+				e->op ? ": " : "", esc(e->message));
 			fputs(col(p, RESET), p->out);
 		}
 		return;
@@ -308,14 +308,15 @@ static void print_features(const struct pen *p, const struct run *r)
 	}
 }
 
+/* an untrusted name, escaped, or "-" */
 static const char *or_dash(const char *s)
 {
-	return s ? s : "-";
+	return s ? esc(s) : "-";
 }
 
 static int widest(int w, const char *s)
 {
-	int n = s ? (int)strlen(s) : 1;
+	int n = s ? (int)strlen(esc(s)) : 1;
 
 	return n > w ? n : w;
 }
@@ -347,16 +348,16 @@ static void print_list(const struct pen *p, const struct run *r)
 			snprintf(vqs, sizeof(vqs), "%u", d->nl.max_vqs);
 		if (d->nl.has_max_vq_size)
 			snprintf(vqsize, sizeof(vqsize), "%u", d->nl.max_vq_size);
-		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s%s\n", wn, d->name,
+		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s%s\n", wn, esc(d->name),
 			d->device_id.valid ? class_name(d->cls) : "-", wm, or_dash(d->mgmtdev), wp,
 			or_dash(d->parent_driver), wb, or_dash(d->bound_driver), wc,
-			d->char_device ? d->char_device : "(none)", vqs, vqsize,
+			d->char_device ? esc(d->char_device) : "(none)", vqs, vqsize,
 			verdict_color(p, d->verdict.status), or_dash(verdict_status_name(d->verdict.status)),
 			col(p, RESET));
 	}
 	for (size_t i = 0; i < r->n_dev; i++)
 		if (r->dev[i].note)
-			fprintf(p->out, "\n%s: %s\n", r->dev[i].name, r->dev[i].note);
+			fprintf(p->out, "\n%s: %s\n", esc(r->dev[i].name), esc(r->dev[i].note));
 	if (!r->n_dev)
 		fputs("(no vDPA devices)\n", p->out);
 }
@@ -403,7 +404,7 @@ static void print_evidence(const struct pen *p, const struct vdpa_device *d)
 			fprintf(p->out, "%*s", LABEL_W, "");
 		first = false;
 		fprintf(p->out, "%-25s %-7s %s\n", check_table[i].key, check_state_name(c->state),
-			c->detail);
+			esc(c->detail));
 	}
 }
 
@@ -422,7 +423,7 @@ static void print_incomplete(const struct pen *p, const struct vdpa_device *d)
 		else
 			fprintf(p->out, "%*s", LABEL_W, "");
 		first = false;
-		fprintf(p->out, "%s: %s\n", e->op ? e->op : "?", e->message);
+		fprintf(p->out, "%s: %s\n", e->op ? esc(e->op) : "?", esc(e->message));
 	}
 }
 
@@ -438,17 +439,17 @@ static void print_probes(const struct pen *p, const struct vdpa_device *d)
 		fprintf(p->out, "%-29s %-11s %6llu us %-10s %s\n", step_key(pr->step),
 			probe_status_name(pr->status), (unsigned long long)pr->duration_us,
 			pr->errnum ? (errno_name(pr->errnum) ? errno_name(pr->errnum) : "?") : "",
-			pr->detail);
+			esc(pr->detail));
 	}
 }
 
 static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool verbose)
 {
-	fprintf(p->out, "%s%s%s: ", col(p, BOLD), d->char_device, col(p, RESET));
+	fprintf(p->out, "%s%s%s: ", col(p, BOLD), esc(d->char_device), col(p, RESET));
 	status_basis(p, d);
 	fputc('\n', p->out);
 	label(p, 2, "reason");
-	fprintf(p->out, "%s\n", reason(d));
+	fprintf(p->out, "%s\n", esc(reason(d)));
 	if (d->verdict.status)
 		print_evidence(p, d);
 	print_incomplete(p, d);
@@ -468,7 +469,7 @@ static void print_gate_line(const struct pen *p, const struct vdpa_device *d)
 {
 	bool pass = d->exit_code == 0;
 
-	fprintf(p->out, "%s  %s%s%s  ", d->char_device, col(p, pass ? GREEN : RED),
+	fprintf(p->out, "%s  %s%s%s  ", esc(d->char_device), col(p, pass ? GREEN : RED),
 		pass ? "pass" : "fail", col(p, RESET));
 	if (d->required_missing) {
 		struct decoded_mask m;
@@ -483,7 +484,7 @@ static void print_gate_line(const struct pen *p, const struct vdpa_device *d)
 		fputs("all required features offered; ", p->out);
 	}
 	status_basis(p, d);
-	fprintf(p->out, ": %s\n", reason(d));
+	fprintf(p->out, ": %s\n", esc(reason(d)));
 }
 
 static void print_check_line(const struct pen *p, const struct vdpa_device *d)
@@ -492,9 +493,9 @@ static void print_check_line(const struct pen *p, const struct vdpa_device *d)
 		print_gate_line(p, d);
 		return;
 	}
-	fprintf(p->out, "%s  ", d->char_device);
+	fprintf(p->out, "%s  ", esc(d->char_device));
 	status_basis(p, d);
-	fprintf(p->out, "  %s\n", reason(d));
+	fprintf(p->out, "  %s\n", esc(reason(d)));
 }
 
 static void print_evaluation(const struct pen *p, const struct run *r, bool verbose)
@@ -515,7 +516,15 @@ static void print_evaluation(const struct pen *p, const struct run *r, bool verb
 			s->trusted, s->untrusted, s->unknown);
 }
 
+static void render(FILE *out, const struct run *r, const struct opts *o);
+
 void output_text(FILE *out, const struct run *r, const struct opts *o)
+{
+	render(out, r, o);
+	esc_release();
+}
+
+static void render(FILE *out, const struct run *r, const struct opts *o)
 {
 	struct pen p = { out, o->use_color };
 

@@ -56,7 +56,9 @@ int select_devices(struct run *r, const struct opts *o, const struct discovery *
 			if (!paths[i] && (!rc || code == VD_EXIT_USAGE))
 				rc = code;
 		}
-		for (size_t i = 0; !rc && i < o->n_args; i++) {
+		/* a bad DEV is 2; without a vhost-vdpa driver nothing can be one: 5 (no device kept) */
+		code = rc == VD_EXIT_USAGE ? rc : driver_major(r, vmajor);
+		for (size_t i = 0; !rc && !code && i < o->n_args; i++) {
 			bool dup = false;
 
 			for (size_t j = 0; j < i && !dup; j++)
@@ -65,9 +67,6 @@ int select_devices(struct run *r, const struct opts *o, const struct discovery *
 				run_add_device(r, o->args[i], paths[i]);
 		}
 		devnode_free_list(paths, o->n_args);
-		if (rc == VD_EXIT_USAGE)
-			return rc;
-		code = driver_major(r, vmajor);
 		return code ? code : rc;
 	}
 

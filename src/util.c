@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,88 @@ size_t utf8_seq_len(const unsigned char *p)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return n;
+}
+
+/* 0: printable as is; else the byte needs an escape */
+static bool needs_escape(const unsigned char *p, size_t *n)
+{
+	*n = utf8_seq_len(p);
+	if (*n == 0)
+		return true;
+	if (*n == 1)
+		return *p < 0x20 || *p == 0x7f || *p == '\\';
+	return *n == 2 && p[0] == 0xc2 && p[1] < 0xa0; /* C1 controls, U+0080..U+009F */
+}
+
+static char **esc_copies;
+static size_t esc_n;
+
+const char *esc(const char *s)
+{
+	const unsigned char *p;
+	size_t n;
+	char *out, *o;
+	bool any = false;
+
+	if (!s)
+		return "(null)";
+	for (p = (const unsigned char *)s; *p; p += n ? n : 1) {
+		any |= needs_escape(p, &n);
+	}
+	if (!any)
+		return s;
+	out = o = xmalloc(strlen(s) * 4 + 1);
+	for (p = (const unsigned char *)s; *p;) {
+		if (!needs_escape(p, &n)) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+			continue;
+		}
+		for (size_t i = 0; i < (n ? n : 1); i++, p++) {
+			switch (*p) {
+			case 0x1b: o += sprintf(o, "\\e"); break;
+			case '\n': o += sprintf(o, "\\n"); break;
+			case '\r': o += sprintf(o, "\\r"); break;
+			case '\t': o += sprintf(o, "\\t"); break;
+			case '\\': o += sprintf(o, "\\\\"); break;
+			default: o += sprintf(o, "\\x%02x", *p); break;
+			}
+		}
+	}
+	*o = '\0';
+	esc_copies = xrealloc(esc_copies, (esc_n + 1) * sizeof(*esc_copies));
+	esc_copies[esc_n++] = out;
+	return out;
+}
+
+void esc_release(void)
+{
+	for (size_t i = 0; i < esc_n; i++)
+		free(esc_copies[i]);
+	free(esc_copies);
+	esc_copies = NULL;
+	esc_n = 0;
+}
+
+char *utf8_sanitize(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+
+		if (n) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	return out;
 }

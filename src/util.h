@@ -29,4 +29,16 @@ int parse_uint(const char *s, unsigned long long max, unsigned long long *out);
  */
 size_t utf8_seq_len(const unsigned char *p);
 
+/*
+ * Untrusted strings (from the kernel or the command line) for a terminal: @s itself when it
+ * holds nothing to escape, else an escaped copy: ESC as \e, newline \n, CR \r, tab \t, a
+ * backslash as \\, every other control character (C0, DEL, C1) and every byte that is not
+ * UTF-8 as \xNN (as util-linux escapes names). Copies live until esc_release(). NULL: "(null)".
+ */
+const char *esc(const char *s);
+void esc_release(void);
+
+/* A valid UTF-8 copy of @s for JSON: bytes that are not UTF-8 become U+FFFD. Caller frees. */
+char *utf8_sanitize(const char *s);
+
 #endif
