@@ -118,10 +118,11 @@ int cmd_metrics(struct run *r, const struct opts *o)
 	output_prom(f, r, &m);
 	fclose(f);
 	r->rendered = true;
+	rc = 0;
 	if (o->output)
 		rc = write_atomic(o->output, buf, len, &r->errors);
 	else
-		rc = fwrite(buf, 1, len, stdout) == len ? 0 : VD_EXIT_INTERNAL;
+		stdout_write(buf, len); /* a failed write is reported when stdout is closed */
 	free(buf);
 	return rc;
 }

@@ -277,11 +277,11 @@ static void print_errors(const struct run *r, const struct opts *o)
  */
 static int close_stdout(int rc)
 {
-	int e = 0;
+	int e = stdout_errno();
 
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0 && !e)
 		e = errno;
-	else if (ferror(stdout))
+	if (ferror(stdout) && !e)
 		e = EIO;
 	if (fclose(stdout) != 0 && !e && errno != EBADF)
 		e = errno;
@@ -291,17 +291,33 @@ static int close_stdout(int rc)
 	return rc ? rc : VD_EXIT_INTERNAL;
 }
 
+/* The document or the text, rendered whole, then written (a failed write keeps its errno). */
+static void render(const struct run *r, const struct opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		fprintf(stderr, "vdpactl: out of memory\n");
+		return;
+	}
+	if (o->json)
+		output_json(f, r, o);
+	else
+		output_text(f, r, o);
+	fclose(f);
+	stdout_write(buf, len);
+	free(buf);
+}
+
 static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 {
 	r->exit_code = rc;
 	r->complete = !run_has_errors(r) && rc != VD_EXIT_USAGE;
 	run_summarize(r);
-	if (r->rendered)
-		; /* the command printed its own output */
-	else if (o->json)
-		output_json(stdout, r, o);
-	else if (rc == 0 || r->n_dev || r->features_catalogue)
-		output_text(stdout, r, o);
+	if (!r->rendered && (o->json || rc == 0 || r->n_dev || r->features_catalogue))
+		render(r, o);
 	print_errors(r, o);
 	if (usage_error)
 		fputs("Try 'vdpactl --help' for more information.\n", stderr);

@@ -13,8 +13,8 @@
 #include "compat.h"
 #include "util.h"
 
-/* A label value: backslash, double quote and newline escaped; control characters and bytes
- * that are not UTF-8 replaced by U+FFFD, so the file is always valid text. */
+/* A label value: backslash, double quote and newline escaped; control characters (C0, DEL,
+ * C1) and bytes that are not UTF-8 replaced by U+FFFD, so the file is always valid text. */
 static void label_value(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -26,8 +26,8 @@ static void label_value(FILE *f, const char *s)
 			fprintf(f, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", f);
-		else if (*p < 0x20 || *p == 0x7f || !n)
-			fputs("\xef\xbf\xbd", f);
+		else if (*p < 0x20 || *p == 0x7f || !n || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+			fputs("\xef\xbf\xbd", f); /* C0, DEL, C1 (8-bit CSI) and non-UTF-8 */
 		else
 			fwrite(p, 1, n, f);
 		p += n ? n : 1;

@@ -203,3 +203,16 @@ char *utf8_sanitize(const char *s)
 	*o = '\0';
 	return out;
 }
+
+static int stdout_err;
+
+void stdout_write(const char *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) < len && !stdout_err)
+		stdout_err = errno ? errno : EIO;
+}
+
+int stdout_errno(void)
+{
+	return stdout_err;
+}

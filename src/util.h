@@ -38,6 +38,14 @@ size_t utf8_seq_len(const unsigned char *p);
 const char *esc(const char *s);
 void esc_release(void);
 
+/*
+ * Write @len bytes to stdout (buffered). The errno of a failed write is kept for
+ * stdout_errno(): by the time stdout is closed nothing may be left to flush, and ferror()
+ * alone does not say why.
+ */
+void stdout_write(const char *buf, size_t len);
+int stdout_errno(void);
+
 /* A valid UTF-8 copy of @s for JSON: bytes that are not UTF-8 become U+FFFD. Caller frees. */
 char *utf8_sanitize(const char *s);
 

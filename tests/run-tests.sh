@@ -4,8 +4,10 @@
 # "N passed, N failed, N skipped". Exit status: 0 only if nothing failed.
 #
 # Environment: VDPACTL (binary under test), OBJDIR (unit test binaries), SAN=1 (sanitizers),
-# LAYERS (space-separated subset of: unit fake cli real; default all), REAL_BACKGROUND=0 (run the
-# real-kernel layer in its turn instead of in the background from the start).
+# LAYERS (space-separated subset of: unit fake cli real valgrind; default: unit fake cli real),
+# REAL_BACKGROUND=0 (run the real-kernel layer in its turn instead of in the background from the
+# start). The valgrind layer (tests/valgrind/run.sh: memcheck, leaks and descriptors over the CLI
+# commands x scenarios; about 3.5 minutes on 2 cores) runs only when named: LAYERS=valgrind.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,6 +99,7 @@ for l in $LAYERS; do
 		# the fake-kernel files are independent of each other
 		layer cli bats --tap "${bats_jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
 		;;
+	valgrind) layer valgrind tests/valgrind/run.sh ;;
 	real)
 		if [[ -n $real_pid ]]; then
 			echo "== real (started in the background at the beginning)"
