@@ -85,13 +85,14 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 -include tests/fake/fake.mk
+-include tests/fuzz/fuzz.mk
 -include tests/vm/vm.mk
 
 # Debian packages the build and the tests need; installed when missing and running as root.
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
 	    prometheus prometheus-node-exporter ansible-core curl systemd \
 	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
-	    qemu-system-x86 busybox-static cpio
+	    qemu-system-x86 busybox-static cpio valgrind libclang-rt-14-dev
 deps:
 	@tests/install-deps.sh $(DEB_PKGS)
 

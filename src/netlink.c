@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/vdpa.h>
 #include <linux/virtio_ids.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,32 +136,43 @@ static int attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * Walk the attributes of @nlh from payload offset @off (at most the payload length) to the
+ * message's real end, nlh + nlmsg_len, whose bounds the caller checked (datagram_ok()).
+ * libmnl's mnl_attr_for_each() and mnl_attr_parse() stop at the 4-aligned end instead, and read
+ * up to 3 bytes past a message whose nlmsg_len is not a multiple of 4. Fewer than 4 bytes left
+ * after the last attribute (padding) end the walk. @cb returns MNL_CB_OK to go on.
+ * Returns 0 at the end, 1 if @cb returned anything else, -EBADMSG if an attribute is shorter
+ * than its header or runs past the end of the message (the attributes before it were seen).
+ */
+static int attr_walk(const struct nlmsghdr *nlh, size_t off, mnl_attr_cb_t cb, void *data)
+{
+	size_t len = nlh->nlmsg_len, pos = MNL_NLMSG_HDRLEN + MNL_ALIGN(off);
+
+	while (pos < len && len - pos >= sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)((const char *)nlh + pos);
+
+		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > len - pos)
+			return -EBADMSG;
+		if (cb(a, data) != MNL_CB_OK)
+			return 1;
+		pos += MNL_ALIGN(a->nla_len);
+	}
+	return 0;
+}
+
 static int parse_attrs(const struct nlmsghdr *nlh, struct attrs *at)
 {
+	int rc;
+
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct genlmsghdr))) {
 		at->why = "message shorter than its generic netlink header";
 		return -EBADMSG;
 	}
-	{
-		const char *p =
-			(const char *)mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
-		const char *end = (const char *)nlh + nlh->nlmsg_len;
-
-		while (end - p >= (ptrdiff_t)sizeof(struct nlattr)) {
-			const struct nlattr *a = (const struct nlattr *)p;
-
-			if (a->nla_len < sizeof(struct nlattr) || (ptrdiff_t)a->nla_len > end - p) {
-				at->why = "an attribute runs past the end of its message";
-				return -EBADMSG;
-			}
-			if (attr_cb(a, at) != MNL_CB_OK)
-				return -EBADMSG;
-			if ((size_t)MNL_ALIGN(a->nla_len) >= (size_t)(end - p))
-				break;
-			p += MNL_ALIGN(a->nla_len);
-		}
-	}
-	return 0;
+	rc = attr_walk(nlh, sizeof(struct genlmsghdr), attr_cb, at);
+	if (rc < 0)
+		at->why = "an attribute runs past the end of its message";
+	return rc ? -EBADMSG : 0; /* 1: attr_cb() said why */
 }
 
 static char *dup_str(const struct nlattr *a)
@@ -323,36 +335,64 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return w->cb(nlh, w->data);
 }
 
+static int extack_cb(const struct nlattr *a, void *data)
+{
+	struct nl_ctx *ctx = data;
+
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(ctx->extack, sizeof(ctx->extack), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+/* A malformed datagram: say why (nl_error() reports ctx->why as malformed data). */
+static int malformed_reply(struct nl_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int malformed_reply(struct nl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(ctx->why, sizeof(ctx->why), "malformed reply: ");
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->why + n, sizeof(ctx->why) - (size_t)n, fmt, ap);
+	va_end(ap);
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
+}
+
+/* Largest errno the kernel returns (MAX_ERRNO in <linux/err.h>). */
+#define VD_MAX_ERRNO 4095
+
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_ctx *ctx = ((struct cb_wrap *)data)->ctx;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	size_t off;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return malformed_reply(ctx, "an NLMSG_ERROR message shorter than its error code");
 	if (err->error == 0)
 		return MNL_CB_STOP; /* ACK */
+	/* The kernel sends -errno; anything else (INT_MIN cannot even be negated) is garbage. */
+	if (err->error > 0 || err->error < -VD_MAX_ERRNO)
+		return malformed_reply(ctx, "NLMSG_ERROR with error %d, not a negative errno",
+				       err->error);
 	ctx->extack[0] = '\0';
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		const struct nlattr *a;
+		size_t off = sizeof(*err), left = nlh->nlmsg_len - mnl_nlmsg_size(sizeof(*err));
+		bool ok = true;
 
-		off = sizeof(*err);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len) {
-			mnl_attr_for_each(a, nlh, off)
-			{
-				if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-				    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-					snprintf(ctx->extack, sizeof(ctx->extack), "%s",
-						 mnl_attr_get_str(a));
-			}
+		/* without NLM_F_CAPPED the whole request is echoed before the TLVs */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			ok = err->msg.nlmsg_len >= sizeof(struct nlmsghdr) &&
+			     err->msg.nlmsg_len - sizeof(struct nlmsghdr) <= left;
+			if (ok)
+				off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		}
+		/* best effort: the error code is the answer, a broken TLV only loses the text */
+		if (ok)
+			attr_walk(nlh, off, extack_cb, ctx);
 	}
-	errno = err->error < 0 ? -err->error : err->error;
+	errno = -err->error;
 	return MNL_CB_ERROR;
 }
 
@@ -363,11 +403,25 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * NLMSG_DONE ends a dump. Its payload is the dump's own result (netlink_dump() in
+ * net/netlink/af_netlink.c: nlk->dump_done_errno): 0, or the -errno of a dump callback that
+ * failed part way. A dump that ended with an error is not a complete listing.
+ */
 static int stop_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
+	struct nl_ctx *ctx = ((struct cb_wrap *)data)->ctx;
+	int32_t done;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(done)))
+		return MNL_CB_STOP; /* no payload: an old or minimal DONE */
+	memcpy(&done, mnl_nlmsg_get_payload(nlh), sizeof(done));
+	if (done == 0)
+		return MNL_CB_STOP;
+	if (done > 0 || done < -VD_MAX_ERRNO)
+		return malformed_reply(ctx, "NLMSG_DONE with %d, not 0 or a negative errno", done);
+	errno = -done;
+	return MNL_CB_ERROR;
 }
 
 static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
@@ -398,11 +452,33 @@ static bool datagram_ok(const char *buf, size_t n)
 	return true;
 }
 
+/*
+ * One received datagram of the transaction whose request had sequence number @seq (0: any):
+ * run @cb on its data messages and the control callbacks on the others.
+ * Returns 1 when more datagrams are expected, 0 at DONE/ACK, or -errno (-EBADMSG: malformed).
+ */
+static int transact_datagram(struct nl_ctx *ctx, const void *buf, size_t n, unsigned seq,
+			     mnl_cb_t cb, void *data)
+{
+	struct cb_wrap w = { ctx, cb, data };
+	int r;
+
+	if (!datagram_ok(buf, n)) {
+		snprintf(ctx->why, sizeof(ctx->why),
+			 "malformed reply: a message length runs past the %zu bytes received", n);
+		return -EBADMSG;
+	}
+	errno = 0;
+	r = mnl_cb_run2(buf, n, seq, ctx->portid, data_cb, &w, ctl_cbs, MNL_ARRAY_SIZE(ctl_cbs));
+	if (r == MNL_CB_ERROR)
+		return errno ? -errno : -EBADMSG;
+	return r == MNL_CB_STOP ? 0 : 1;
+}
+
 /* Send @nlh and run @cb on every reply until DONE/ACK. 0 or -errno (-EBADMSG: malformed). */
 static int transact(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
-	struct cb_wrap w = { ctx, cb, data };
 	unsigned seq = nlh->nlmsg_seq;
 	int rc = 0;
 
@@ -414,28 +490,13 @@ static int transact(struct nl_ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void 
 	}
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(ctx->sock, buf, MNL_SOCKET_BUFFER_SIZE);
-		int r;
 
 		if (n < 0) {
 			rc = errno == EINTR ? -EINTR : -errno;
 			break;
 		}
-		if (!datagram_ok(buf, (size_t)n)) {
-			snprintf(ctx->why, sizeof(ctx->why),
-				 "malformed reply: a message length runs past the %zd bytes "
-				 "received",
-				 n);
-			rc = -EBADMSG;
-			break;
-		}
-		errno = 0;
-		r = mnl_cb_run2(buf, (size_t)n, seq, ctx->portid, data_cb, &w, ctl_cbs,
-				MNL_ARRAY_SIZE(ctl_cbs));
-		if (r == MNL_CB_ERROR) {
-			rc = errno ? -errno : -EBADMSG;
-			break;
-		}
-		if (r == MNL_CB_STOP)
+		rc = transact_datagram(ctx, buf, (size_t)n, seq, cb, data);
+		if (rc <= 0)
 			break;
 	}
 out:
@@ -458,20 +519,27 @@ static struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd, uint16
 	return nlh;
 }
 
+static int family_attr_cb(const struct nlattr *a, void *data)
+{
+	struct nl_ctx *ctx = data;
+
+	if (mnl_attr_get_type(a) != CTRL_ATTR_FAMILY_ID)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+		ctx->family = mnl_attr_get_u16(a);
+	else
+		ctx->family_malformed = true;
+	return MNL_CB_OK;
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_ctx *ctx = data;
-	const struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-	{
-		if (mnl_attr_get_type(a) != CTRL_ATTR_FAMILY_ID)
-			continue;
-		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-			ctx->family = mnl_attr_get_u16(a);
-		else
-			ctx->family_malformed = true;
-	}
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct genlmsghdr)))
+		return malformed_reply(ctx, "message shorter than its generic netlink header");
+	if (attr_walk(nlh, sizeof(struct genlmsghdr), family_attr_cb, ctx) < 0)
+		return malformed_reply(ctx, "an attribute runs past the end of its message");
 	return MNL_CB_OK;
 }
 
@@ -560,6 +628,31 @@ static int cmp_mgmt(const void *a, const void *b)
 		      ((const struct nl_mgmtdev *)b)->handle);
 }
 
+/*
+ * What the CTRL_CMD_GETFAMILY transaction (its result @rc, the family in @ctx) means: 0 with
+ * ctx->family set, or -errno with the error recorded in @errs (-ENOENT: no "vdpa" family).
+ */
+static int family_result(struct nl_ctx *ctx, int rc, struct err_list *errs)
+{
+	if (!rc && ctx->family_malformed) {
+		err_add(errs, ERR_MALFORMED, EBADMSG, "vdpa netlink", "CTRL_CMD_GETFAMILY", NULL,
+			"malformed reply: CTRL_ATTR_FAMILY_ID is not a 16-bit value");
+		return -EBADMSG;
+	}
+	if (rc == -ENOENT || (!rc && !ctx->family)) {
+		struct vd_error *e =
+			err_add(errs, ERR_UNSUPPORTED, ENOENT, "vdpa netlink", "CTRL_CMD_GETFAMILY",
+				NULL, "the kernel has no 'vdpa' generic netlink family");
+
+		err_set_hint(e, "the kernel lacks CONFIG_VDPA (or the vdpa module is not loaded); "
+				"sysfs alone is used");
+		return -ENOENT;
+	}
+	if (rc)
+		nl_error(errs, ctx, rc, "CTRL_CMD_GETFAMILY");
+	return rc;
+}
+
 int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 {
 	struct nl_ctx ctx = { 0 };
@@ -590,27 +683,9 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 
 	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, ++ctx.seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VDPA_GENL_NAME_STR);
-	rc = transact(&ctx, nlh, family_cb, &ctx);
-	if (!rc && ctx.family_malformed) {
-		err_add(errs, ERR_MALFORMED, EBADMSG, "vdpa netlink", "CTRL_CMD_GETFAMILY", NULL,
-			"malformed reply: CTRL_ATTR_FAMILY_ID is not a 16-bit value");
-		rc = -EBADMSG;
+	rc = family_result(&ctx, transact(&ctx, nlh, family_cb, &ctx), errs);
+	if (rc)
 		goto out;
-	}
-	if (rc == -ENOENT || (!rc && !ctx.family)) {
-		struct vd_error *e =
-			err_add(errs, ERR_UNSUPPORTED, ENOENT, "vdpa netlink", "CTRL_CMD_GETFAMILY",
-				NULL, "the kernel has no 'vdpa' generic netlink family");
-
-		err_set_hint(e, "the kernel lacks CONFIG_VDPA (or the vdpa module is not loaded); "
-				"sysfs alone is used");
-		rc = -ENOENT;
-		goto out;
-	}
-	if (rc) {
-		nl_error(errs, &ctx, rc, "CTRL_CMD_GETFAMILY");
-		goto out;
-	}
 
 	c.cmd = "VDPA_CMD_MGMTDEV_GET";
 	nlh = genl_msg(buf, ctx.family, VDPA_CMD_MGMTDEV_GET, NLM_F_DUMP, ++ctx.seq);
@@ -653,6 +728,50 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 out:
 	mnl_socket_close(ctx.sock);
 	free(buf);
+	return rc;
+}
+
+/* ---- test entry point ----------------------------------------------------------------- */
+
+/*
+ * For the fuzz harness tests/fuzz/fuzz_netlink.c only: vdpactl never calls it, and netlink.h
+ * does not declare it because it is no part of the interface (the harness declares it; keep the
+ * two in sync).
+ *
+ * Runs @len bytes at @buf, one datagram as recvfrom() returns it, through exactly the code that
+ * nl_query() runs on a reply to the request of @step: the datagram check, libmnl's callback
+ * loop, the NLMSG_ERROR/DONE callbacks, the step's data callback and parsers, and the same error
+ * records in @errs. Sequence numbers and port ids are not checked (as if they matched).
+ * @step: 0 CTRL_CMD_GETFAMILY (the family id goes to *@family); 1 VDPA_CMD_MGMTDEV_GET and
+ * 2 VDPA_CMD_DEV_GET (what they find is appended to @v, to be freed with nl_free());
+ * 3 VDPA_CMD_DEV_CONFIG_GET of a net device and 4 of a block device (into @cfg).
+ * Returns 1 when the transaction would wait for another datagram, 0 when it ended (DONE, ACK),
+ * or -errno as nl_query() sees it (step 0: after its checks of the family); -EINVAL: bad @step.
+ */
+int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
+		       struct nl_config *cfg, unsigned *family, struct err_list *errs);
+int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
+		       struct nl_config *cfg, unsigned *family, struct err_list *errs)
+{
+	static const char *const ops[] = { "CTRL_CMD_GETFAMILY", "VDPA_CMD_MGMTDEV_GET",
+					   "VDPA_CMD_DEV_GET", "VDPA_CMD_DEV_CONFIG_GET",
+					   "VDPA_CMD_DEV_CONFIG_GET" };
+	static const mnl_cb_t cbs[] = { family_cb, mgmt_cb, dev_cb, config_cb, config_cb };
+	struct nl_ctx ctx = { 0 };
+	struct collect c = { .v = v, .errs = errs, .config = cfg, .block = step == 4 };
+	int rc;
+
+	if (step < 0 || step >= (int)MNL_ARRAY_SIZE(cbs))
+		return -EINVAL;
+	c.cmd = ops[step];
+	rc = transact_datagram(&ctx, buf, len, 0, cbs[step], step ? (void *)&c : (void *)&ctx);
+	if (step == 0) {
+		if (rc <= 0)
+			rc = family_result(&ctx, rc, errs);
+		*family = ctx.family;
+	} else if (rc < 0 && !(step >= 3 && rc == -EOPNOTSUPP)) {
+		nl_error(errs, &ctx, rc, c.cmd); /* nl_query() skips a config it cannot have */
+	}
 	return rc;
 }
 

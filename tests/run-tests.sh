@@ -4,7 +4,8 @@
 # "N passed, N failed, N skipped". Exit status: 0 only if nothing failed.
 #
 # Environment: VDPACTL (binary under test), OBJDIR (unit test binaries), SAN=1 (sanitizers),
-# LAYERS (space-separated subset of: unit fake cli real valgrind; default: unit fake cli real),
+# LAYERS (space-separated subset of: unit fake fuzz cli real valgrind; default: unit fake fuzz cli
+# real),
 # REAL_BACKGROUND=0 (run the real-kernel layer in its turn instead of in the background from the
 # start). The valgrind layer (tests/valgrind/run.sh: memcheck, leaks and descriptors over the CLI
 # commands x scenarios; about 3.5 minutes on 2 cores) runs only when named: LAYERS=valgrind.
@@ -13,7 +14,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 : "${VDPACTL:=$top/vdpactl}" "${OBJDIR:=build/cc-san0}" "${SAN:=0}"
-: "${LAYERS:=unit fake cli real}"
+: "${LAYERS:=unit fake fuzz cli real}"
 export VDPACTL SAN
 out=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-tests.XXXXXX")
 real_pid=""
@@ -100,6 +101,9 @@ for l in $LAYERS; do
 		layer cli bats --tap "${bats_jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
 		;;
 	valgrind) layer valgrind tests/valgrind/run.sh ;;
+	# replay of the fuzz corpora (regression inputs included), no fuzzing: seconds after a
+	# clang build of the harnesses
+	fuzz) layer fuzz make -s --no-print-directory -C "$top" fuzz-replay ;;
 	real)
 		if [[ -n $real_pid ]]; then
 			echo "== real (started in the background at the beginning)"
