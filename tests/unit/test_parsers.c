@@ -37,6 +37,28 @@ static struct nlmsghdr *msg(void)
 	return nlh;
 }
 
+/* NLMSG_DONE carries the dump's result: -EIO is an error, never a complete listing */
+static void done_errno(void)
+{
+	struct {
+		struct nlmsghdr h;
+		int32_t done;
+	} msg = { { sizeof(msg), NLMSG_DONE, NLM_F_MULTI, 1, 0 }, -EIO };
+	struct nl_vdpa v = { 0 };
+	struct err_list errs = { 0 };
+
+	is_u64((uint64_t)-nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs),
+	       EIO, "DONE with -EIO ends the dump with EIO");
+	msg.done = 0;
+	ok(nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs) == 0,
+	   "DONE with 0 ends it well");
+	msg.done = 7;
+	ok(nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs) < 0,
+	   "DONE with a positive value is malformed");
+	nl_free(&v);
+	err_list_free(&errs);
+}
+
 int main(void)
 {
 	struct nlmsghdr *nlh;
@@ -193,25 +215,6 @@ int main(void)
 	g[20] ^= 1;
 	ok(!dp_frame_matches(g, 60, f, 60), "a changed byte does not");
 	ok(!dp_frame_matches(f, 30, f, 60), "a short frame does not");
-	/* NLMSG_DONE carries the dump's result: -EIO is an error, never a complete listing */
-	{
-		struct {
-			struct nlmsghdr h;
-			int32_t done;
-		} msg = { { sizeof(msg), NLMSG_DONE, NLM_F_MULTI, 1, 0 }, -EIO };
-		struct nl_vdpa v = { 0 };
-		struct err_list errs = { 0 };
-
-		is_u64((uint64_t)-nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs),
-		       EIO, "DONE with -EIO ends the dump with EIO");
-		msg.done = 0;
-		ok(nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs) == 0,
-		   "DONE with 0 ends it well");
-		msg.done = 7;
-		ok(nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs) < 0,
-		   "DONE with a positive value is malformed");
-		nl_free(&v);
-		err_list_free(&errs);
-	}
+	done_errno();
 	return tap_done();
 }

@@ -24,7 +24,7 @@ static void probed(struct verdict_input *in, enum check_state accepted)
 	in->checks[CHK_VHOST_TABLE_RETAINED].state = CS_PASS;
 }
 
-int main(void)
+static void control_plane(void)
 {
 	struct verdict_input in;
 	struct verdict v;
@@ -93,6 +93,13 @@ int main(void)
 	ok(v.status == VS_UNTRUSTED && v.severity == SEV_HIGH && !strstr(v.reason, "contradiction"),
 	   "not offered, refused with another errno: no contradiction claimed: %s", v.reason);
 
+}
+
+static void failed_checks(void)
+{
+	struct verdict_input in;
+	struct verdict v;
+
 	/* a failed check is never agreement */
 	in = base("6.12.117", true);
 	probed(&in, CS_PASS);
@@ -158,6 +165,13 @@ int main(void)
 	ok(v.status == VS_UNKNOWN && strstr(v.reason, "busy") && strstr(v.remedy, "in use"),
 	   "busy: unknown with the reason and a remedy");
 
+}
+
+static void datapath_verdicts(void)
+{
+	struct verdict_input in;
+	struct verdict v;
+
 	/* data-path verification: basis verified */
 	in = base("6.12.117", true);
 	probed(&in, CS_PASS);
@@ -198,6 +212,11 @@ int main(void)
 			    "reset") != NULL,
 	   "and the reason says the data path was not verified: %s", v.reason);
 
+}
+
+static void exit_codes(void)
+{
+
 	/* exit codes of probe/check */
 	struct dev_outcome t = { OUT_TRUSTED, 0 }, u = { OUT_UNTRUSTED, 0 }, k = { OUT_UNKNOWN, 0 },
 			   busy = { OUT_FAILED, 6 }, perm = { OUT_FAILED, 4 },
@@ -216,6 +235,11 @@ int main(void)
 	is_u64(exit_evaluated(a9, 3), 1, "internal wins: 1");
 	is_u64(exit_evaluated(NULL, 0), 3, "no device: 3");
 
+}
+
+static void checks_table(void)
+{
+
 	/* the checks table: stable ids, every remedy set */
 	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
 				       "reset_clears_status", "vhost_table_retained",
@@ -225,5 +249,14 @@ int main(void)
 		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
 			   check_table[i].remedy[0] && check_table[i].title[0],
 		   "check %s", ids[i]);
+}
+
+int main(void)
+{
+	control_plane();
+	failed_checks();
+	datapath_verdicts();
+	exit_codes();
+	checks_table();
 	return tap_done();
 }
