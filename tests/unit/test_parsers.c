@@ -59,14 +59,11 @@ static void done_errno(void)
 	err_list_free(&errs);
 }
 
-int main(void)
+static void dev_replies(void)
 {
 	struct nlmsghdr *nlh;
 	struct nl_dev d;
-	struct nl_mgmtdev m;
-	struct nl_config c;
 	const char *why;
-	uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
 
 	/* a well-formed DEV_GET reply */
 	nlh = msg();
@@ -126,6 +123,16 @@ int main(void)
 	   "short message rejected: %s", why);
 	nl_dev_free(&d);
 
+}
+
+static void mgmt_config(void)
+{
+	struct nlmsghdr *nlh;
+	struct nl_mgmtdev m;
+	struct nl_config c;
+	const char *why;
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+
 	/* management device: bus-less */
 	nlh = msg();
 	mnl_attr_put_strz(nlh, VDPA_ATTR_MGMTDEV_DEV_NAME, "vdpasim_net");
@@ -161,6 +168,11 @@ int main(void)
 	mnl_attr_put_u32(nlh, VDPA_ATTR_DEV_NET_STATUS, 1);
 	ok(nl_parse_config(nlh, &c, &why) == -EBADMSG, "a 4-byte status is rejected: %s", why);
 
+}
+
+static void sysfs_files(void)
+{
+
 	/* sysfs files */
 	int ma, mi;
 	ok(sysfs_parse_devt("236:3\n", &ma, &mi) == 0 && ma == 236 && mi == 3, "dev 236:3");
@@ -174,6 +186,11 @@ int main(void)
 	ok(sysfs_parse_bool("Y") == 1 && sysfs_parse_bool("N") == 0 && sysfs_parse_bool("1") == 1 &&
 		   sysfs_parse_bool("maybe") == -1 && sysfs_parse_bool(NULL) == -1,
 	   "module parameter booleans");
+
+}
+
+static void iova_guard(void)
+{
 
 	/* IOVA choice for the control probe */
 	uint64_t iova;
@@ -215,6 +232,14 @@ int main(void)
 	g[20] ^= 1;
 	ok(!dp_frame_matches(g, 60, f, 60), "a changed byte does not");
 	ok(!dp_frame_matches(f, 30, f, 60), "a short frame does not");
+}
+
+int main(void)
+{
+	dev_replies();
+	mgmt_config();
+	sysfs_files();
+	iova_guard();
 	done_errno();
 	return tap_done();
 }
