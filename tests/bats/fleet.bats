@@ -84,7 +84,7 @@ load helpers
 	# in agreement, and unknown parents: pass and skipped
 	run -0 --separate-stderr fake sim-6.12 check --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.checks[] | select(.id == "prediction_agrees") | .status' '"pass"'
-	run -10 --separate-stderr fake liar-6.12 probe --datapath=force --timeout=0.3 --json --all
+	run -0 --separate-stderr fake liar-6.12 probe --datapath=off --json --all
 	assert_jq '.devices[0].verdict.checks[] | select(.id == "prediction_agrees") | .status' '"skipped"'
 }
 
