@@ -93,35 +93,9 @@ CMDS=(
 	"ab|promfile|metrics --from=show --output=@OUT@"
 )
 
-usage() {
-	sed -n '3,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
-}
-
-runs=150 sample=0 only=0 verbose=0 seed=${SEED:-}
-while (($#)); do
-	case $1 in
-	-n | --runs) runs=${2:-}; shift ;;
-	--runs=*) runs=${1#*=} ;;
-	--sample) sample=1 runs=${2:-}; shift ;;
-	--sample=*) sample=1 runs=${1#*=} ;;
-	--seed) seed=${2:-}; shift ;;
-	--seed=*) seed=${1#*=} ;;
-	--run) only=${2:-}; shift ;;
-	--run=*) only=${1#*=} ;;
-	-v | --verbose) verbose=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) echo "output-torture: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-	esac
-	shift
-done
-[[ $runs =~ ^[0-9]+$ && $runs -gt 0 ]] || { echo "output-torture: bad number of runs '$runs'" >&2; exit 2; }
-((sample || runs >= 100)) || { echo "output-torture: a full run has at least 100 runs (use --sample N for fewer)" >&2; exit 2; }
-[[ -z $seed ]] && seed=$RANDOM
-[[ $seed =~ ^[0-9]+$ ]] || { echo "output-torture: bad seed '$seed'" >&2; exit 2; }
-[[ $only =~ ^[0-9]+$ && $only -le $runs ]] || { echo "output-torture: bad --run '$only'" >&2; exit 2; }
-[[ -x $vdpactl ]] || { echo "output-torture: $vdpactl: not built (make)" >&2; exit 2; }
-[[ -f $lib ]] || { echo "output-torture: $lib: not built (make tests/fake/libfakevdpa.so)" >&2; exit 2; }
-command -v jq >/dev/null || { echo "output-torture: jq is needed" >&2; exit 2; }
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args output-torture 150 "$@"
 command -v python3 >/dev/null || { echo "output-torture: python3 is needed (gen-scenario.py)" >&2; exit 2; }
 [[ -w /dev/full ]] || { echo "output-torture: /dev/full is not writable" >&2; exit 2; }
 

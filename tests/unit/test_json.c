@@ -52,7 +52,7 @@ static const char *str_at(json_object *o, const char *path)
 	return v && v != (json_object *)-1 ? json_object_get_string(v) : "(null-or-missing)";
 }
 
-int main(void)
+static void opened_device(void)
 {
 	struct run r = { .command = "show" };
 	struct vdpa_device *d;
@@ -127,10 +127,16 @@ int main(void)
 	   "no features key outside the features command");
 	json_object_put(doc);
 
-	/* failed device: everything null, not omitted */
 	run_free(&r);
-	memset(&r, 0, sizeof(r));
-	r.command = "show";
+}
+
+/* failed device: everything null, not omitted */
+static void failed_device(void)
+{
+	struct run r = { .command = "show" };
+	struct vdpa_device *d;
+	json_object *doc;
+
 	d = run_add_device(&r, "/tmp/x", "/tmp/x");
 	d->exit_code = 2;
 	err_add(&d->errors, ERR_NOT_VHOST_VDPA, 0, "/tmp/x", NULL, NULL, "not a vhost-vdpa device");
@@ -149,5 +155,11 @@ int main(void)
 	is_u64(json_object_get_int(at(doc, "exit_code")), 2, "exit_code echoed");
 	json_object_put(doc);
 	run_free(&r);
+}
+
+int main(void)
+{
+	opened_device();
+	failed_device();
 	return tap_done();
 }
