@@ -1,31 +1,62 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vdpactl - build, test, install.
 #
-#   make                 build ./vdpactl
+#   make                 build ./vdpactl (WERROR=0: warnings not fatal, for distribution builds)
 #   make check           install missing Debian packages (as root), run every test layer
 #   make check SAN=1     the same under AddressSanitizer + UBSan (also CC=clang)
+#   make check-quick     unit, fake-kernel and CLI layers only: no root, no network, no QEMU
+#   make check-real      the real-kernel layer only (QEMU; builds the kernels once)
+#   make lint            clang-format, bash -n / zsh -n / fish -n, man --warnings
 #   make install         PREFIX=/usr/local DESTDIR= (binary, man page, completions, schema,
 #                        systemd units for the metrics timer, the Ansible facts example)
+#   make uninstall       the same files, and the directories that held only them
+#   make dist            vdpactl-$(VERSION).tar.gz from the files git tracks
 
-VERSION   := 0.2.0
+# The one place the version is written: VERSION (the man page, the binary, NEWS, make dist and
+# debian/changelog are checked against it by tests/bats/package.bats).
+VERSION   := $(shell cat VERSION)
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share
 DESTDIR   ?=
-# systemd searches /usr/local/lib/systemd/system as well as /usr/lib/systemd/system
-UNITDIR   ?= $(PREFIX)/lib/systemd/system
 EXAMPLEDIR ?= $(DATADIR)/doc/vdpactl/examples
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 SAN       ?= 0
+# WERROR=0 for distribution builds (debian/rules): a newer compiler's new warning must not break
+# a package build. make check and CI keep warnings fatal.
+WERROR    ?= 1
 
-WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+# Where each shell, man and systemd look by default (README "Install"):
+# - PREFIX=/usr (a distribution package): the directories the packages' pkg-config files name.
+# - any other PREFIX: the prefix's own directories: bash-completion searches
+#   $$XDG_DATA_DIRS (default /usr/local/share:/usr/share) and ~/.local/share; zsh's default
+#   $$fpath holds /usr/local/share/zsh/site-functions; fish (without XDG_DATA_DIRS) only its own
+#   data directory, /etc/fish and ~/.local/share/fish: /usr/local installs into /etc/fish, a
+#   home prefix into ~/.local/share/fish; systemd searches /usr/local/lib/systemd/system.
+pc_var     = $(shell $(PKG_CONFIG) --variable=$(2) $(1) 2>/dev/null)
+ifeq ($(PREFIX),/usr)
+BASHCOMPDIR ?= $(or $(call pc_var,bash-completion,completionsdir),$(DATADIR)/bash-completion/completions)
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(or $(call pc_var,fish,completionsdir),$(DATADIR)/fish/vendor_completions.d)
+UNITDIR     ?= $(or $(call pc_var,systemd,systemdsystemunitdir),/lib/systemd/system)
+else
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(if $(filter /usr/local,$(PREFIX)),/etc/fish/completions,$(DATADIR)/fish/vendor_completions.d)
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+endif
+
+WARN      := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow -Wformat=2 \
+	     -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS    ?= -O2 -g
-CPPFLAGS  += -D_GNU_SOURCE -DVDPACTL_VERSION='"$(VERSION)"' -Isrc
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libmnl json-c 2>/dev/null)
-LDLIBS    += $(shell $(PKG_CONFIG) --libs libmnl json-c 2>/dev/null)
+# override: a CPPFLAGS from the command line or dpkg-buildflags adds to these, never drops them
+override CPPFLAGS += -D_GNU_SOURCE -DVDPACTL_VERSION='"$(VERSION)"' -Isrc
+PC_LIBS   := libmnl json-c smartcols
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(PC_LIBS) 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PC_LIBS) 2>/dev/null)
 
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -52,9 +83,19 @@ ifneq ($(V),1)
 Q := @
 endif
 
-.PHONY: all check check-unit check-bats deps install uninstall clean format lint
+.PHONY: all check check-quick deps install uninstall clean format lint dist deb readme-samples
 
-all: $(VDPACTL)
+all: $(VDPACTL) $(MANPAGE)
+
+# the man page, with this build's version and directories
+MANPAGE := build/vdpactl.8
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u -r VERSION +%F)
+MAN_SED = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATE@|$(MAN_DATE)|g' \
+	-e 's|@DATADIR@|$(DATADIR)|g' -e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@EXAMPLEDIR@|$(EXAMPLEDIR)|g'
+# (the one make install writes is made anew for its PREFIX)
+$(MANPAGE): man/vdpactl.8.in VERSION Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(MAN_SED) $< >$@
 
 $(OBJDIR)/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -89,10 +130,11 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 -include tests/vm/vm.mk
 
 # Debian packages the build and the tests need; installed when missing and running as root.
-DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev bats bats-assert bats-support \
+DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev libsmartcols-dev bats bats-assert bats-support \
 	    prometheus prometheus-node-exporter ansible-core curl systemd \
 	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
-	    qemu-system-x86 busybox-static cpio valgrind libclang-rt-14-dev
+	    qemu-system-x86 busybox-static cpio valgrind libclang-rt-14-dev \
+	    debhelper dpkg-dev lintian devscripts fakeroot binutils
 deps:
 	@tests/install-deps.sh $(DEB_PKGS)
 
@@ -109,17 +151,28 @@ demo: deps
 	@tests/vm/demo.sh $(CURDIR)/$(VDPACTL)
 
 .PHONY: check-run unit
+TEST_ENV = SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \
+	VDPACTL_HOOKS=$(CURDIR)/vdpactl-testhooks MANPAGE=$(CURDIR)/$(MANPAGE)
 check-run: all unit vdpactl-testhooks tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
-	@SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \
-		VDPACTL_HOOKS=$(CURDIR)/vdpactl-testhooks \
-		tests/run-tests.sh
+	@$(TEST_ENV) tests/run-tests.sh
+
+# For packagers (dh_auto_test) and the edit-compile-test loop: no apt-get, no root, no QEMU, no
+# network; a test that needs a tool that is missing (promtool, ansible) is skipped and says so.
+check-quick: all unit vdpactl-testhooks tests/fake/libfakevdpa.so tests/fake/selftest
+	@$(TEST_ENV) LAYERS="unit fake cli" QUICK=1 tests/run-tests.sh
+
+INSTALLED := $(BINDIR)/vdpactl $(MANDIR)/man8/vdpactl.8 $(BASHCOMPDIR)/vdpactl \
+	$(ZSHCOMPDIR)/_vdpactl $(FISHCOMPDIR)/vdpactl.fish $(DATADIR)/vdpactl/vdpactl.schema.json \
+	$(UNITDIR)/vdpactl-metrics.service $(UNITDIR)/vdpactl-metrics.timer $(EXAMPLEDIR)/vdpactl.fact
 
 install: $(VDPACTL)
 	install -D -m 0755 $(VDPACTL) $(DESTDIR)$(BINDIR)/vdpactl
-	install -D -m 0644 man/vdpactl.8 $(DESTDIR)$(MANDIR)/man8/vdpactl.8
-	install -D -m 0644 completions/vdpactl.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/vdpactl
-	install -D -m 0644 completions/_vdpactl $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl
-	install -D -m 0644 completions/vdpactl.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish
+	@mkdir -p $(DESTDIR)$(MANDIR)/man8
+	$(MAN_SED) man/vdpactl.8.in >$(DESTDIR)$(MANDIR)/man8/vdpactl.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vdpactl.8
+	install -D -m 0644 completions/vdpactl.bash $(DESTDIR)$(BASHCOMPDIR)/vdpactl
+	install -D -m 0644 completions/_vdpactl $(DESTDIR)$(ZSHCOMPDIR)/_vdpactl
+	install -D -m 0644 completions/vdpactl.fish $(DESTDIR)$(FISHCOMPDIR)/vdpactl.fish
 	install -D -m 0644 src/vdpactl.schema.json $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json
 	@mkdir -p $(DESTDIR)$(UNITDIR)
 	sed 's|@SBINDIR@|$(BINDIR)|g' dist/systemd/vdpactl-metrics.service.in \
@@ -128,18 +181,54 @@ install: $(VDPACTL)
 	install -D -m 0644 dist/systemd/vdpactl-metrics.timer $(DESTDIR)$(UNITDIR)/vdpactl-metrics.timer
 	install -D -m 0755 dist/ansible/vdpactl.fact $(DESTDIR)$(EXAMPLEDIR)/vdpactl.fact
 
+# Remove the files, then every directory that held them and is now empty, up to the prefix
+# (rmdir --ignore-fail-on-non-empty never removes what others still use).
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/vdpactl $(DESTDIR)$(MANDIR)/man8/vdpactl.8 \
-	      $(DESTDIR)$(DATADIR)/bash-completion/completions/vdpactl \
-	      $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_vdpactl \
-	      $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/vdpactl.fish \
-	      $(DESTDIR)$(DATADIR)/vdpactl/vdpactl.schema.json \
-	      $(DESTDIR)$(UNITDIR)/vdpactl-metrics.service $(DESTDIR)$(UNITDIR)/vdpactl-metrics.timer \
-	      $(DESTDIR)$(EXAMPLEDIR)/vdpactl.fact
-	-rmdir $(DESTDIR)$(DATADIR)/vdpactl $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(DATADIR)/doc/vdpactl 2>/dev/null
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@for f in $(INSTALLED); do \
+		d=$$(dirname "$$f"); \
+		while [ "$$d" != "$(PREFIX)" ] && [ "$$d" != / ] && [ "$$d" != /etc ] && \
+		      [ -d "$(DESTDIR)$$d" ] && rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d" && \
+		      [ ! -d "$(DESTDIR)$$d" ]; do d=$$(dirname "$$d"); done; \
+	done
+
+# The release tarball: what git tracks at HEAD (a tree with uncommitted changes is refused), or
+# at DIST_REF (tests: a commit of the work tree from 'git stash create'), written to DIST_DIR.
+DIST_REF ?=
+DIST_DIR ?= .
+dist:
+	@[ -n "$(DIST_REF)" ] || git diff --quiet HEAD || \
+		{ echo "make dist: uncommitted changes; commit first" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=vdpactl-$(VERSION)/ \
+		-o $(DIST_DIR)/vdpactl-$(VERSION).tar.gz $(or $(DIST_REF),HEAD)
+	@echo "$(DIST_DIR)/vdpactl-$(VERSION).tar.gz"
+
+# The Debian package, built from the release tarball as a packager would (dpkg-buildpackage runs
+# make check-quick): ./vdpactl_VERSION-1_ARCH.deb
+deb:
+	@rm -rf build/deb && mkdir -p build/deb
+	@$(MAKE) --no-print-directory dist DIST_REF=$$(git stash create) DIST_DIR=build/deb >/dev/null
+	tar -C build/deb -xzf build/deb/vdpactl-$(VERSION).tar.gz
+	cd build/deb/vdpactl-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cp build/deb/vdpactl_$(VERSION)-1_*.deb .
+
+# README's samples from the real kernels (tests/readme-samples.sh): boot both, rewrite them
+readme-samples: $(VDPACTL) vm-kernels
+	rm -rf build/real-vm
+	VM_OUT=$(CURDIR)/build/real-vm VDPACTL=$(CURDIR)/$(VDPACTL) bats tests/bats/real_kernel.bats -f 'README' || true
+	tests/readme-samples.sh update README.md build/real-vm
+
+# Static checks that need no build: formatting, shell syntax of the completions, the man page.
+lint: $(MANPAGE)
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	bash -n completions/vdpactl.bash
+	zsh -n completions/_vdpactl
+	fish -n completions/vdpactl.fish
+	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $(MANPAGE) 2>&1 >/dev/null); \
+		[ -z "$$out" ] || { echo "$$out"; exit 1; }
 
 clean: $(if $(wildcard tests/fake/fake.mk),fake-clean) $(if $(wildcard tests/vm/vm.mk),vm-clean)
-	rm -rf build $(VDPACTL) vdpactl-testhooks
+	rm -rf build $(VDPACTL) vdpactl-testhooks vdpactl-*.tar.gz vdpactl_*.deb
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h

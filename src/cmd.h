@@ -9,6 +9,7 @@
 
 #include "discovery.h"
 #include "model.h"
+#include "table.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum metrics_from { METRICS_LIST, METRICS_SHOW, METRICS_PROBE };
@@ -22,12 +23,16 @@ struct opts {
 	uint64_t require; /* check --require: backend feature mask */
 	bool has_require;
 	enum color_mode color;
-	bool use_color; /* decided once from --color, the TTY and NO_COLOR */
-	unsigned cmd_flags; /* the command's CMD_* flags */
+	bool use_color;			/* decided once from --color, the TTY and NO_COLOR */
+	unsigned cmd_flags;		/* the command's CMD_* flags */
 	enum metrics_from metrics_from; /* metrics --from */
 	const char *output;		/* metrics --output FILE, or NULL (stdout) */
+	const char *output_arg;		/* -o/--output as given, before the command is known */
+	const struct table_spec *table; /* list, check, features: the table's columns */
+	struct col_sel cols;		/* ...those -o chose, or the defaults */
+	bool noheadings, raw;		/* -n, -r */
 	bool from_given;
-	char **args;	/* positional arguments after the command */
+	char **args; /* positional arguments after the command */
 	size_t n_args;
 };
 
@@ -37,7 +42,8 @@ struct opts {
 #define CMD_CHECK_OPTS (1u << 2)    /* accepts --require and --probe */
 #define CMD_DEFAULT_ALL (1u << 3)   /* no DEV means --all */
 #define CMD_DATAPATH_OPTS (1u << 4) /* accepts --datapath and --timeout */
-#define CMD_METRICS_OPTS (1u << 5)  /* accepts --from and --output; prints no JSON */
+#define CMD_METRICS_OPTS (1u << 5)  /* accepts --from and --output FILE; prints no JSON */
+#define CMD_TABLE_OPTS (1u << 6)    /* prints a table: accepts -o COLS, -n and -r */
 
 struct command {
 	const char *name;

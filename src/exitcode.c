@@ -6,7 +6,7 @@ const struct exit_desc exit_table[] = {
 	{ VD_EXIT_OK, "success; probe/check: every selected device is trusted / meets --require" },
 	{ VD_EXIT_INTERNAL, "internal error (unexpected errno, out of memory)" },
 	{ VD_EXIT_USAGE,
-	  "usage error or bad input (unknown option, not a vhost-vdpa device, bad DEV)" },
+	  "usage error, bad input (unknown option, not a vhost-vdpa device, bad DEV)" },
 	{ VD_EXIT_NODEV,
 	  "no such device (nothing matched; no vhost-vdpa devices at all for --all)" },
 	{ VD_EXIT_PERM, "permission denied on a required operation" },

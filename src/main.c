@@ -17,92 +17,95 @@
 #include "util.h"
 
 const struct command commands[] = {
-	{ "list", cmd_list, "",
-	  "every vDPA device, its management device, parent driver and vhost-vdpa node",
-	  "Lists every vDPA device of the host from sysfs (/sys/bus/vdpa) joined with the vdpa\n"
-	  "generic netlink family: name, class, management device, parent driver, bound driver\n"
-	  "(vhost_vdpa, virtio_vdpa or none), vhost-vdpa character device, max virtqueues and max\n"
-	  "virtqueue size. Opens no character device and works as an ordinary user. A device "
-	  "bound\n"
-	  "to virtio_vdpa has no vhost-vdpa interface: the note says how to rebind it. Without "
-	  "the\n"
-	  "netlink family (no CONFIG_VDPA) sysfs alone is used and the output says so.",
-	  0 },
+	{ "list", cmd_list, "[-o COLS] [-n] [-r]",
+	  "every vDPA device, its drivers, its node and the predicted verdict",
+	  "Lists every vDPA device of the host from sysfs (/sys/bus/vdpa) joined with the\n"
+	  "vdpa generic netlink family: name, class, management device, parent driver,\n"
+	  "bound driver (vhost_vdpa, virtio_vdpa or none), vhost-vdpa node, max virtqueues\n"
+	  "and max virtqueue size, and the verdict vdpactl's table of parent drivers\n"
+	  "predicts for the running kernel. Opens no character device and works as an\n"
+	  "ordinary user. A device bound to virtio_vdpa has no vhost-vdpa node: a note on\n"
+	  "stderr says how to rebind it. Without the netlink family (no CONFIG_VDPA) sysfs\n"
+	  "alone is used and stderr says so.",
+	  CMD_TABLE_OPTS },
 	{ "show", cmd_show, "DEV... | --all",
-	  "open each vhost-vdpa device and report features, status, limits and config",
-	  "Opens each device read-only and reports its virtio device id and class, the backend\n"
-	  "features (IOTLB_PERSIST called out), the device features decoded by class, status,\n"
-	  "limits (max vring size, virtqueues, address spaces, groups, config size, IOVA range)\n"
-	  "and the config space decoded for net and block devices. Only read-only ioctls are\n"
-	  "issued, but opening a vhost-vdpa device resets it: never point it at a device in use\n"
-	  "(a device held by another process fails with EBUSY and is left alone).\n"
-	  "A query the kernel does not support leaves its field null with the reason.",
+	  "open each vhost-vdpa device: features, status, limits, config",
+	  "Opens each device read-only and reports its virtio device id and class, the\n"
+	  "backend features (IOTLB_PERSIST called out), the device features decoded by\n"
+	  "class, status, limits (max vring size, virtqueues, address spaces, groups,\n"
+	  "config size, IOVA range) and the config space decoded for net and block\n"
+	  "devices. Only read-only ioctls are issued,\n"
+	  "but opening a vhost-vdpa device resets it: never point it at a device in use\n"
+	  "(a device held by another process fails with EBUSY and is left alone). A query\n"
+	  "the kernel does not support leaves its field null with the reason.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL },
-	{ "probe", cmd_probe, "DEV... | --all [--datapath[=auto|force|off]] [--timeout=SEC]",
-	  "map/reset/verify probe and a verdict: can mappings be trusted to survive reset?",
-	  "Opens each device read-write and runs the control-plane probe: acknowledge the offered\n"
-	  "IOTLB backend features (IOTLB_PERSIST only when offered; when it is not, check that "
-	  "the\n"
-	  "kernel refuses it), become owner, map a small memfd buffer, reset the device\n"
-	  "(VHOST_VDPA_SET_STATUS 0), check that the status reads 0 and that vhost-vdpa still "
-	  "holds\n"
-	  "the mapping, then unmap and close. Every step is recorded with its duration and errno.\n"
-	  "The verdict (trusted, untrusted, unknown) gives the reason, the evidence and a remedy;\n"
-	  "a step that could not run is listed as 'not established' and makes the run incomplete,\n"
-	  "and a device whose probe a signal cut short has no verdict ('unknown (not evaluated)').\n"
-	  "Opening a device resets it: never probe a device a virtual machine is using (a busy\n"
-	  "device fails with EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).\n"
+	{ "probe", cmd_probe, "DEV... | --all [--datapath[=M]] [--timeout=SEC]",
+	  "map/reset/verify probe: do mappings survive a reset?",
+	  "Opens each device read-write and runs the control-plane probe: acknowledge the\n"
+	  "offered IOTLB backend features (IOTLB_PERSIST only when offered; when it is not,\n"
+	  "check that the kernel refuses it), become owner, map a small memfd buffer, reset\n"
+	  "the device (VHOST_VDPA_SET_STATUS 0), check that the status reads 0 and that\n"
+	  "vhost-vdpa still holds the mapping, then unmap and close. Every step is recorded\n"
+	  "with its duration and errno. The verdict (trusted, untrusted, unknown) gives the\n"
+	  "reason, the evidence and a remedy; a step that could not run is listed as 'not\n"
+	  "established' and makes the run incomplete, and a device whose probe a signal\n"
+	  "cut short has no verdict ('unknown (not evaluated)'). Opening a device resets\n"
+	  "it: never probe a device a virtual machine is using (a busy device fails with\n"
+	  "EBUSY and is left alone). The probe pins 16 KiB (RLIMIT_MEMLOCK).\n"
 	  "\n"
-	  "--datapath proves persistence through device DMA: rings and buffers are mapped once, a\n"
-	  "round trip runs (net: a broadcast frame on TX queue 1 must come back on RX queue 0;\n"
-	  "block: a READ of sector 0), the device is reset and set up again with no IOTLB write,\n"
-	  "and a second round trip shows whether the parent kept its translation. With\n"
-	  "IOTLB_PERSIST offered it runs twice: acked (the verdict) and not acked (what older\n"
-	  "userspace gets). auto (default) runs it on simulator parents (vdpasim_*) only; force\n"
-	  "also on real devices, after a warning (a frame goes out, a block is read); off skips "
-	  "it.",
+	  "--datapath proves persistence through device DMA: rings and buffers are mapped\n"
+	  "once, a round trip runs (net: a broadcast frame on TX queue 1 must come back on\n"
+	  "RX queue 0; block: a READ of sector 0), the device is reset and set up again\n"
+	  "with no IOTLB write, and a second round trip shows whether the parent kept its\n"
+	  "translation. With IOTLB_PERSIST offered it runs twice: acked (the verdict) and\n"
+	  "not acked (what older userspace gets). auto (default) runs it on simulator\n"
+	  "parents (vdpasim_*) only; force also on real devices, after a warning (a frame\n"
+	  "goes out, a block is read); off skips it.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_DATAPATH_OPTS },
-	{ "check", cmd_check,
-	  "[DEV... | --all] [--require FEAT[,FEAT...]] [--probe [--datapath[=M]] [--timeout=SEC]]",
-	  "verdict for scripts: one line per device, the exit code says it all",
-	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict rests on "
-	  "the\n"
-	  "advertised backend features only (the device is opened read-only) and says so; with\n"
-	  "--probe the probe of 'vdpactl probe' runs first (with its data path on simulators;\n"
-	  "--datapath and --timeout, which need --probe, work as for probe).\n"
-	  "A device passes when it is trusted. --require adds to that, never replaces it: it\n"
-	  "takes backend feature names (iotlb_persist, suspend, resume, ...; case-insensitive,\n"
-	  "comma-separated, repeatable) and a device passes when it is trusted AND offers each\n"
-	  "(with --probe an offered IOTLB_PERSIST must also be accepted); an untrusted device\n"
-	  "fails whatever --require lists. A line says pass or fail, what is missing, and the\n"
-	  "verdict with its reason; an interrupted device reads 'unknown (not evaluated)'.\n"
-	  "Exit 0: all pass; 10: at least one fails; 11: none fails, some unknown; 12: some\n"
-	  "could not be examined (busy, permission); 3-6 when no device could be examined.",
-	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DATAPATH_OPTS | CMD_DEFAULT_ALL },
+	{ "check", cmd_check, "[DEV...] [--require=FEAT,...] [--probe] [-o COLS]",
+	  "verdict for scripts: one row per device, the exit code says it all",
+	  "Without DEV every vhost-vdpa device is checked. Without --probe the verdict\n"
+	  "rests on the advertised backend features only (the device is opened read-only)\n"
+	  "and says so; with --probe the probe of 'vdpactl probe' runs first (with its\n"
+	  "data path on simulators; --datapath and --timeout, which need --probe, work as\n"
+	  "for probe).\n"
+	  "A device passes when it is trusted. --require adds to that, never replaces it:\n"
+	  "it takes backend feature names (iotlb_persist, suspend, resume, ...; any case,\n"
+	  "comma-separated, repeatable) and a device passes when it is trusted AND offers\n"
+	  "each (with --probe an offered IOTLB_PERSIST must also be accepted); an\n"
+	  "untrusted device fails whatever --require lists. With --require the table\n"
+	  "gains RESULT (pass or fail) and MISSING; an interrupted device reads 'unknown'\n"
+	  "with no basis. Exit 0: all pass; 10: at least one fails; 11: none fails, some\n"
+	  "unknown; 12: some could not be examined (busy, permission); 3-6 when no device\n"
+	  "could be examined.",
+	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_CHECK_OPTS | CMD_DATAPATH_OPTS | CMD_DEFAULT_ALL |
+		  CMD_TABLE_OPTS },
 	{ "metrics", cmd_metrics, "[--from=list|show|probe] [--output=FILE]",
-	  "every device as Prometheus metrics, for the node exporter's textfile collector",
-	  "Prints the Prometheus text format (HELP and TYPE for every family): the host, every\n"
-	  "vDPA device with its drivers, its verdict and what the verdict rests on (state sets),\n"
-	  "whether IOTLB_PERSIST is advertised, whether the device was busy, its errors, and the\n"
-	  "run's time, duration, exit code and completeness. --from=list (default) opens no\n"
-	  "device: the verdict is the one vdpactl's table of parent drivers predicts for the\n"
-	  "running kernel. --from=show opens each device read-only (as check does; opening resets\n"
-	  "the device, and a device a VMM holds is reported busy, not retried); --from=probe runs\n"
-	  "the probe of 'vdpactl probe' on every device. --output=FILE writes FILE atomically (a\n"
-	  "temporary file in its directory, then rename), as the textfile collector requires.\n"
-	  "Exit 0 when the metrics were written (the run's own code is vdpactl_run_exit_code);\n"
-	  "an interrupted run writes nothing and leaves FILE as it was.",
+	  "every device as Prometheus metrics (node exporter textfile)",
+	  "Prints the Prometheus text format (HELP and TYPE for every family): the host,\n"
+	  "every vDPA device with its drivers, its verdict and what the verdict rests on\n"
+	  "(state sets), whether IOTLB_PERSIST is advertised, whether the device was busy,\n"
+	  "its errors, and the run's time, duration, exit code and completeness.\n"
+	  "--from=list (default) opens no device: the verdict is the one vdpactl's table\n"
+	  "of parent drivers predicts for the running kernel. --from=show opens each device\n"
+	  "read-only (as check does; opening resets the device, and a device a VMM holds is\n"
+	  "reported busy, not retried); --from=probe runs the probe of 'vdpactl probe' on\n"
+	  "every device. --output=FILE writes FILE atomically (a temporary file in its\n"
+	  "directory, then rename), as the textfile collector requires. Exit 0 when the\n"
+	  "metrics were written (the run's own code is vdpactl_run_exit_code); an\n"
+	  "interrupted run writes nothing and leaves FILE as it was.",
 	  CMD_METRICS_OPTS },
-	{ "features", cmd_features, "[NAMESPACE...]",
-	  "list every feature bit this build knows: bit, name, kernel version, meaning",
-	  "Prints the catalogue of backend, transport, net, block, device status and net status\n"
-	  "bits with the mainline kernel release that added each. NAMESPACE limits the list to\n"
-	  "backend, transport, net, block, status or net_status. Opens no device.",
-	  0 },
+	{ "features", cmd_features, "[NAMESPACE...] [-o COLS] [-n] [-r]",
+	  "every feature bit this build knows: bit, name, release, meaning",
+	  "Prints the catalogue of backend, transport, net, block, device status and net\n"
+	  "status bits with the mainline kernel release that added each. NAMESPACE limits\n"
+	  "the list to backend, transport, net, block, status or net_status. Opens no\n"
+	  "device.",
+	  CMD_TABLE_OPTS },
 };
 const size_t commands_len = ARRAY_SIZE(commands);
 
-enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT, OPT_FROM, OPT_OUTPUT };
+enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT, OPT_FROM };
 
 static const struct option long_opts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -118,30 +121,45 @@ static const struct option long_opts[] = {
 	{ "datapath", optional_argument, NULL, OPT_DATAPATH },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "from", required_argument, NULL, OPT_FROM },
-	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "raw", no_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 },
 };
-static const char short_opts[] = "ajpqvhV";
+static const char short_opts[] = "ajpqvhVo:nr";
 
+/*
+ * An option's help line: shown for the commands that have every flag in @need (0: all) and none
+ * in @unless; in the help of all commands, prefixed by @scope, the commands it belongs to.
+ */
 static const struct {
-	const char *opt, *text;
+	const char *opt, *scope, *text;
+	unsigned need, unless;
 } option_help[] = {
-	{ "-a, --all", "every vhost-vdpa device (commands taking DEV...)" },
-	{ "    --require=FEAT", "check: backend features required on top of a trusted verdict" },
-	{ "    --probe", "check: run the control-plane probe before deciding" },
-	{ "    --datapath[=M]", "probe, check --probe: device-DMA verification: auto (default), "
-				"force or off" },
-	{ "    --timeout=SEC", "probe, check --probe: seconds to wait for each data-path round "
-			       "trip (2)" },
-	{ "    --from=SRC", "metrics: list (default, nothing opened), show or probe" },
-	{ "    --output=FILE", "metrics: write FILE atomically instead of stdout" },
-	{ "-j, --json", "one JSON document on stdout, also on failure" },
-	{ "-p, --pretty", "indent the JSON document (implies --json)" },
-	{ "-q, --quiet", "no text on stdout and no hint lines; the exit code says it" },
-	{ "-v, --verbose", "more detail: raw config bytes, probe steps, unsupported queries" },
-	{ "    --color=WHEN", "colour: auto (TTY and no NO_COLOR), always or never" },
-	{ "-h, --help", "show this help; 'vdpactl COMMAND --help' for one command" },
-	{ "-V, --version", "print the version" },
+	{ "-a, --all", NULL, "every vhost-vdpa device (show, probe, check)", CMD_TAKES_ALL, 0 },
+	{ "    --require=FEAT", "check", "backend features required beyond trusted",
+	  CMD_CHECK_OPTS, 0 },
+	{ "    --probe", "check", "run the control-plane probe first", CMD_CHECK_OPTS, 0 },
+	{ "    --datapath[=M]", "probe", "device-DMA verification: auto, force or off",
+	  CMD_DATAPATH_OPTS, 0 },
+	{ "    --timeout=SEC", "probe", "seconds per data-path round trip (2)", CMD_DATAPATH_OPTS,
+	  0 },
+	{ "    --from=SRC", "metrics", "list (default, opens nothing), show or probe",
+	  CMD_METRICS_OPTS, 0 },
+	{ "-o, --output=FILE", "metrics", "write FILE atomically, not stdout", CMD_METRICS_OPTS, 0 },
+	{ "-o, --output=COLS", "tables", "the columns; +COLS adds to the default",
+	  CMD_TABLE_OPTS, 0 },
+	{ "-n, --noheadings", "tables", "no header line", CMD_TABLE_OPTS, 0 },
+	{ "-r, --raw", "tables", "one space between cells, unsafe bytes as \\xNN",
+	  CMD_TABLE_OPTS, 0 },
+	{ "-j, --json", NULL, "one JSON document on stdout, also on failure", 0,
+	  CMD_METRICS_OPTS },
+	{ "-p, --pretty", NULL, "indent the JSON document (implies --json)", 0, CMD_METRICS_OPTS },
+	{ "-q, --quiet", NULL, "no text on stdout and no hint lines; the exit code says it", 0, 0 },
+	{ "-v, --verbose", NULL, "more detail: raw config, probe steps, unsupported queries", 0, 0 },
+	{ "    --color=WHEN", NULL, "colour: auto (TTY and no NO_COLOR), always or never", 0, 0 },
+	{ "-h, --help", NULL, "this help; 'vdpactl COMMAND --help' for one command", 0, 0 },
+	{ "-V, --version", NULL, "print the version", 0, 0 },
 };
 
 static void print_exit_codes(FILE *f)
@@ -151,6 +169,14 @@ static void print_exit_codes(FILE *f)
 		fprintf(f, "  %3d  %s\n", exit_table[i].code, exit_table[i].meaning);
 }
 
+static void print_option(FILE *f, size_t i, bool with_scope)
+{
+	const char *scope = with_scope ? option_help[i].scope : NULL;
+
+	fprintf(f, "  %-18s %s%s%s\n", option_help[i].opt, scope ? scope : "", scope ? ": " : "",
+		option_help[i].text);
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: vdpactl [OPTIONS] COMMAND [ARGS]\n\n"
@@ -158,54 +184,39 @@ static void usage(FILE *f)
 	      "(VHOST_BACKEND_F_IOTLB_PERSIST) and everything else vhost-vdpa reports.\n\n"
 	      "Commands:\n",
 	      f);
-	for (size_t i = 0; i < commands_len; i++) {
-		char syn[256];
-
-		snprintf(syn, sizeof(syn), "%s %s", commands[i].name, commands[i].args);
-		/* a synopsis too long for its column gets a line of its own */
-		if (strlen(syn) > 26)
-			fprintf(f, "  %s\n  %-26s %s\n", syn, "", commands[i].summary);
-		else
-			fprintf(f, "  %-26s %s\n", syn, commands[i].summary);
-	}
-	fputs("\nDEV is /dev/vhost-vdpa-N, vhost-vdpa-N, a path to such a node, or the name of a "
-	      "vdpa\n"
-	      "device (as given to 'vdpa dev add ... name NAME'; 'vdpactl list' shows them).\n"
+	for (size_t i = 0; i < commands_len; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'vdpactl COMMAND --help' shows a command's arguments; the tables are those of\n"
+	      "list, check and features. DEV is /dev/vhost-vdpa-N, vhost-vdpa-N, a path to such\n"
+	      "a node, or the name of a vdpa device (as given to 'vdpa dev add ... name NAME';\n"
+	      "'vdpactl list' shows them).\n"
 	      "\nOptions:\n",
 	      f);
 	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++)
-		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
+		print_option(f, i, true);
 	print_exit_codes(f);
 	fputs("\nSee vdpactl(8).\n", f);
 }
 
 static void command_usage(FILE *f, const struct command *c)
 {
+	const struct table_spec *t = table_for_command(c->name);
+
 	fprintf(f, "Usage: vdpactl [OPTIONS] %s %s\n\n%s\n\n%s\n", c->name, c->args, c->summary,
 		c->help);
 	fputs(c->flags & CMD_OPENS_DEVICE
-		      ? "Device access: opens /dev/vhost-vdpa-N, which resets the device; a device that\n"
-			"another process holds is reported busy (exit 6) and left alone.\n"
+		      ? "Device access: opens /dev/vhost-vdpa-N, which resets the device; a "
+			"device\n"
+			"that another process holds is reported busy (exit 6) and left alone.\n"
 		      : "Device access: opens no vhost-vdpa device.\n",
 	      f);
 	fputs("\nOptions:\n", f);
-	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
-		if (!(c->flags & CMD_TAKES_ALL) && !strcmp(option_help[i].opt, "-a, --all"))
-			continue;
-		if (!(c->flags & CMD_CHECK_OPTS) && (strstr(option_help[i].opt, "--require") ||
-						     strstr(option_help[i].opt, "--probe")))
-			continue;
-		if (!(c->flags & CMD_DATAPATH_OPTS) && (strstr(option_help[i].opt, "--datapath") ||
-							strstr(option_help[i].opt, "--timeout")))
-			continue;
-		if (!(c->flags & CMD_METRICS_OPTS) && (strstr(option_help[i].opt, "--from") ||
-						       strstr(option_help[i].opt, "--output")))
-			continue;
-		if ((c->flags & CMD_METRICS_OPTS) && (strstr(option_help[i].opt, "--json") ||
-						      strstr(option_help[i].opt, "--pretty")))
-			continue;
-		fprintf(f, "  %-18s %s\n", option_help[i].opt, option_help[i].text);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(option_help); i++)
+		if ((c->flags & option_help[i].need) == option_help[i].need &&
+		    !(c->flags & option_help[i].unless))
+			print_option(f, i, false);
+	if (t)
+		table_help(f, t);
 	print_exit_codes(f);
 }
 
@@ -216,7 +227,6 @@ static const struct command *find_command(const char *name)
 			return &commands[i];
 	return NULL;
 }
-
 
 /* --require: comma-separated backend feature names, case-insensitive. */
 static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
@@ -258,6 +268,15 @@ static int parse_require(const char *arg, uint64_t *mask, struct err_list *errs)
  */
 static void print_errors(const struct run *r, const struct opts *o)
 {
+	/* list's notes (how to rebind, what sysfs lacks) and an empty host: text mode only, on
+	 * stderr so the table stays parsable (JSON holds them as "note") */
+	for (size_t d = 0; r->listing && !o->json && !o->quiet && d < r->n_dev; d++)
+		if (r->dev[d].note)
+			fprintf(stderr, "vdpactl: %s: %s\n", esc(r->dev[d].name),
+				esc(r->dev[d].note));
+	if (r->listing && !o->json && !o->quiet && !r->n_dev && !r->exit_code)
+		fputs("vdpactl: no vDPA devices\n", stderr);
+	esc_release();
 	for (size_t i = 0; i < r->errors.n; i++)
 		err_print(&r->errors.v[i], o->quiet);
 	for (size_t d = 0; d < r->n_dev; d++) {
@@ -327,14 +346,27 @@ static int finish(struct run *r, struct opts *o, int rc, bool usage_error)
 	return rc;
 }
 
+/* -j or -p in a cluster of short options ("-aj"); an 'o' takes the rest as its argument */
+static bool short_json(const char *arg)
+{
+	if (arg[0] != '-' || arg[1] == '-')
+		return false;
+	for (const char *c = arg + 1; *c && *c != 'o'; c++)
+		if (*c == 'j' || *c == 'p')
+			return true;
+	return false;
+}
+
 /* A --json anywhere makes even a usage error a JSON document. */
 static bool wants_json(int argc, char **argv)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--pretty") ||
-		    (argv[i][0] == '-' && argv[i][1] != '-' &&
-		     (strchr(argv[i], 'j') || strchr(argv[i], 'p'))))
+		    short_json(argv[i]))
 			return true;
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output"))
+			i++; /* its argument */
+	}
 	return false;
 }
 
@@ -350,7 +382,10 @@ static int choice(struct run *r, const char *opt, const char *val, const char *c
 	list[0] = '\0';
 	for (int i = 0; names[i] && n < sizeof(list); i++)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-				      !i ? "" : names[i + 1] ? ", " : " or ", names[i]);
+				      !i	     ? ""
+				      : names[i + 1] ? ", "
+						     : " or ",
+				      names[i]);
 	err_add(&r->errors, ERR_USAGE, 0, NULL, opt, NULL, "invalid value '%s': use %s", val, list);
 	return -1;
 }
@@ -372,8 +407,8 @@ static int parse_timeout(struct run *r, struct opts *o, const char *val)
 static void bad_option(struct run *r, char **argv)
 {
 	if (optopt && strchr(short_opts, optopt))
-		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL, "option '-%c' requires an argument",
-			optopt);
+		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL,
+			"option '-%c' requires an argument", optopt);
 	else if (optopt)
 		err_add(&r->errors, ERR_USAGE, 0, NULL, NULL, NULL, "invalid option '-%c'", optopt);
 	else
@@ -433,12 +468,19 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 		v = choice(r, "--from", optarg, sources);
 		o->metrics_from = (enum metrics_from)v; /* the enum follows sources[] */
 		return v < 0 ? -1 : 0;
-	case OPT_OUTPUT:
+	case 'o':
 		if (!optarg[0]) {
-			err_add(&r->errors, ERR_USAGE, 0, NULL, "--output", NULL, "an empty file name");
+			err_add(&r->errors, ERR_USAGE, 0, NULL, "--output", NULL,
+				"an empty argument (a file for metrics, columns for a table)");
 			return -1;
 		}
-		o->output = optarg;
+		o->output_arg = optarg;
+		return 0;
+	case 'n':
+		o->noheadings = true;
+		return 0;
+	case 'r':
+		o->raw = true;
 		return 0;
 	default:
 		bad_option(r, argv);
@@ -446,45 +488,67 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 	}
 }
 
-/* Options that the command does not take. 0, or -1 after a usage error. */
-static int check_command_options(const struct command *cmd, const struct opts *o, struct run *r)
+/* Why the command does not take an option it was given, in @why; NULL when it takes them all. */
+static const char *misplaced_option(const struct command *cmd, const struct opts *o, char *why,
+				    size_t len)
 {
 	const char *dp_opt = o->datapath_given ? "--datapath" : "--timeout";
-	bool dp = o->datapath_given || o->timeout_given;
-	const char *opt;
-	char why[128];
+	bool dp = o->datapath_given || o->timeout_given, table = o->noheadings || o->raw;
+	unsigned f = cmd->flags;
+	const char *opt = NULL, *owner = NULL;
 
-	if ((o->probe || o->has_require) && !(cmd->flags & CMD_CHECK_OPTS)) {
-		opt = o->probe ? "--probe" : "--require";
-		snprintf(why, sizeof(why),
-			 "the %s command does not take this option (it belongs to check)", cmd->name);
-	} else if (dp && !(cmd->flags & CMD_DATAPATH_OPTS)) {
-		opt = dp_opt;
-		snprintf(why, sizeof(why),
-			 "the %s command does not take this option (it belongs to probe and check "
-			 "--probe)",
-			 cmd->name);
-	} else if (dp && (cmd->flags & CMD_CHECK_OPTS) && !o->probe) {
-		opt = dp_opt;
-		snprintf(why, sizeof(why), "%s takes this option only with --probe (it tunes the probe)",
-			 cmd->name);
-	} else if ((o->from_given || o->output) && !(cmd->flags & CMD_METRICS_OPTS)) {
-		opt = o->from_given ? "--from" : "--output";
-		snprintf(why, sizeof(why), "the %s command does not take this option (it belongs to "
-			 "metrics)", cmd->name);
-	} else if (o->json && (cmd->flags & CMD_METRICS_OPTS)) {
-		opt = "--json";
-		snprintf(why, sizeof(why),
-			 "%s prints the Prometheus text format; list, check and probe print JSON",
-			 cmd->name);
-	} else if (o->all && !(cmd->flags & CMD_TAKES_ALL)) {
-		opt = "--all";
-		snprintf(why, sizeof(why), "the %s command does not take --all", cmd->name);
-	} else {
+	if ((o->probe || o->has_require) && !(f & CMD_CHECK_OPTS))
+		opt = o->probe ? "--probe" : "--require", owner = "check";
+	else if (dp && !(f & CMD_DATAPATH_OPTS))
+		opt = dp_opt, owner = "probe and check --probe";
+	else if (dp && (f & CMD_CHECK_OPTS) && !o->probe)
+		snprintf(why, len, "%s takes this option only with --probe (it tunes the probe)",
+			 cmd->name),
+			opt = dp_opt;
+	else if (o->from_given && !(f & CMD_METRICS_OPTS))
+		opt = "--from", owner = "metrics";
+	else if (o->output_arg && !(f & (CMD_METRICS_OPTS | CMD_TABLE_OPTS)))
+		opt = "--output", owner = "metrics, and to list, check and features";
+	else if (table && !(f & CMD_TABLE_OPTS))
+		opt = o->raw ? "--raw" : "--noheadings", owner = "list, check and features";
+	else if (o->json && (f & CMD_METRICS_OPTS))
+		snprintf(why, len,
+			 "%s prints the Prometheus text format; list, check and probe "
+			 "print JSON",
+			 cmd->name),
+			opt = "--json";
+	else if (o->json && (table || o->output_arg))
+		snprintf(why, len,
+			 "it shapes text tables; the JSON document always holds every "
+			 "field"),
+			opt = table ? (o->raw ? "--raw" : "--noheadings") : "--output";
+	else if (o->all && !(f & CMD_TAKES_ALL))
+		snprintf(why, len, "the %s command does not take --all", cmd->name), opt = "--all";
+	if (owner)
+		snprintf(why, len, "the %s command does not take this option (it belongs to %s)",
+			 cmd->name, owner);
+	return opt;
+}
+
+/* Options that the command does not take; -o's meaning for this command. 0, or -1 after a
+ * usage error. */
+static int check_command_options(const struct command *cmd, struct opts *o, struct run *r)
+{
+	char why[160];
+	const char *opt = misplaced_option(cmd, o, why, sizeof(why));
+
+	if (opt) {
+		err_add(&r->errors, ERR_USAGE, 0, NULL, opt, NULL, "%s", why);
+		return -1;
+	}
+	if (cmd->flags & CMD_METRICS_OPTS) {
+		o->output = o->output_arg;
 		return 0;
 	}
-	err_add(&r->errors, ERR_USAGE, 0, NULL, opt, NULL, "%s", why);
-	return -1;
+	o->table = table_for_command(cmd->name);
+	if (o->table && table_select(o->table, o->output_arg, o->has_require, &o->cols, &r->errors))
+		return -1;
+	return 0;
 }
 
 /* "list, show, probe, check, features": from the command table. */

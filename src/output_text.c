@@ -4,10 +4,12 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compat.h"
 #include "output.h"
+#include "table.h"
 #include "util.h"
 
 #define LABEL_W 22
@@ -173,8 +175,9 @@ static void print_identity(const struct pen *p, const struct vdpa_device *d)
 			d->mgmtdev ? esc(d->mgmtdev) : "- (unknown: no vdpa netlink family)");
 		label(p, 2, "parent");
 		if (d->parent_id)
-			fprintf(p->out, "%s %s (driver %s)\n", d->parent_bus ? esc(d->parent_bus) : "?",
-				esc(d->parent_id), d->parent_driver ? esc(d->parent_driver) : "none");
+			fprintf(p->out, "%s %s (driver %s)\n",
+				d->parent_bus ? esc(d->parent_bus) : "?", esc(d->parent_id),
+				d->parent_driver ? esc(d->parent_driver) : "none");
 		else
 			fputs("- (no parent device)\n", p->out);
 	}
@@ -294,72 +297,35 @@ static void print_device(const struct pen *p, const struct vdpa_device *d, bool 
 	print_config(p, d, verbose);
 }
 
-static void print_features(const struct pen *p, const struct run *r)
+/* list, check and features: a table of the run's rows, with the columns -o chose */
+static void print_table(const struct pen *p, const struct opts *o, const void *const *rows,
+			size_t n)
 {
-	fprintf(p->out, "%s%-10s %3s  %-22s %-7s %s%s\n", col(p, BOLD), "NAMESPACE", "BIT", "NAME",
-		"SINCE", "MEANING", col(p, RESET));
-	for (size_t i = 0; i < feature_table_len; i++) {
-		const struct feature_desc *f = &feature_table[i];
+	const struct table_fmt f = { o->noheadings, o->raw, p->color };
 
-		if (!(r->ns_filter & (UINT64_C(1) << f->ns)))
-			continue;
-		fprintf(p->out, "%-10s %3u  %-22s %-7s %s\n", feat_ns_name(f->ns), f->bit, f->name,
-			f->since, f->meaning);
-	}
+	table_print(p->out, o->table, &o->cols, rows, n, &f);
 }
 
-/* an untrusted name, escaped, or "-" */
-static const char *or_dash(const char *s)
+static void print_features(const struct pen *p, const struct run *r, const struct opts *o)
 {
-	return s ? esc(s) : "-";
+	const void **rows = xcalloc(feature_table_len, sizeof(*rows));
+	size_t n = 0;
+
+	for (size_t i = 0; i < feature_table_len; i++)
+		if (r->ns_filter & (UINT64_C(1) << feature_table[i].ns))
+			rows[n++] = &feature_table[i];
+	print_table(p, o, rows, n);
+	free(rows);
 }
 
-static int widest(int w, const char *s)
+static void print_devices_table(const struct pen *p, const struct run *r, const struct opts *o)
 {
-	int n = s ? (int)strlen(esc(s)) : 1;
+	const void **rows = xcalloc(r->n_dev, sizeof(*rows));
 
-	return n > w ? n : w;
-}
-
-static const char *verdict_color(const struct pen *p, enum verdict_status s);
-
-static void print_list(const struct pen *p, const struct run *r)
-{
-	/* columns as wide as their longest value, so long names keep the table aligned */
-	int wn = 4, wm = 7, wp = 13, wb = 5, wc = 11;
-
-	for (size_t i = 0; i < r->n_dev; i++) {
-		const struct vdpa_device *d = &r->dev[i];
-
-		wn = widest(wn, d->name);
-		wm = widest(wm, d->mgmtdev);
-		wp = widest(wp, d->parent_driver);
-		wb = widest(wb, d->bound_driver);
-		wc = widest(wc, d->char_device ? d->char_device : "(none)");
-	}
-	fprintf(p->out, "%s%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s\n", col(p, BOLD),
-		wn, "NAME", "CLASS", wm, "MGMTDEV", wp, "PARENT DRIVER", wb, "BOUND", wc,
-		"CHAR DEVICE", "MAX VQS", "MAX VQ SIZE", "PREDICTED", col(p, RESET));
-	for (size_t i = 0; i < r->n_dev; i++) {
-		const struct vdpa_device *d = &r->dev[i];
-		char vqs[16] = "-", vqsize[16] = "-";
-
-		if (d->nl.has_max_vqs)
-			snprintf(vqs, sizeof(vqs), "%u", d->nl.max_vqs);
-		if (d->nl.has_max_vq_size)
-			snprintf(vqsize, sizeof(vqsize), "%u", d->nl.max_vq_size);
-		fprintf(p->out, "%-*s  %-5s  %-*s  %-*s  %-*s  %-*s  %7s  %11s  %s%s%s\n", wn, esc(d->name),
-			d->device_id.valid ? class_name(d->cls) : "-", wm, or_dash(d->mgmtdev), wp,
-			or_dash(d->parent_driver), wb, or_dash(d->bound_driver), wc,
-			d->char_device ? esc(d->char_device) : "(none)", vqs, vqsize,
-			verdict_color(p, d->verdict.status), or_dash(verdict_status_name(d->verdict.status)),
-			col(p, RESET));
-	}
 	for (size_t i = 0; i < r->n_dev; i++)
-		if (r->dev[i].note)
-			fprintf(p->out, "\n%s: %s\n", esc(r->dev[i].name), esc(r->dev[i].note));
-	if (!r->n_dev)
-		fputs("(no vDPA devices)\n", p->out);
+		rows[i] = &r->dev[i];
+	print_table(p, o, rows, r->n_dev);
+	free(rows);
 }
 
 static const char *verdict_color(const struct pen *p, enum verdict_status s)
@@ -464,56 +430,18 @@ static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool
 	print_device(p, d, verbose);
 }
 
-/* check --require: the gate, then what the verdict says (--require adds to it). */
-static void print_gate_line(const struct pen *p, const struct vdpa_device *d)
-{
-	bool pass = d->exit_code == 0;
-
-	fprintf(p->out, "%s  %s%s%s  ", esc(d->char_device), col(p, pass ? GREEN : RED),
-		pass ? "pass" : "fail", col(p, RESET));
-	if (d->required_missing) {
-		struct decoded_mask m;
-		enum feat_ns ns = NS_BACKEND;
-
-		decode_mask(d->required_missing, &ns, 1, &m);
-		fputs("missing:", p->out);
-		for (size_t i = 0; i < m.n_feat; i++)
-			fprintf(p->out, " %s", m.feat[i]->name);
-		fputs("; ", p->out);
-	} else if (d->verdict.status && d->vin.identified) {
-		fputs("all required features offered; ", p->out);
-	}
-	status_basis(p, d);
-	fprintf(p->out, ": %s\n", esc(reason(d)));
-}
-
-static void print_check_line(const struct pen *p, const struct vdpa_device *d)
-{
-	if (d->required) {
-		print_gate_line(p, d);
-		return;
-	}
-	fprintf(p->out, "%s  ", esc(d->char_device));
-	status_basis(p, d);
-	fprintf(p->out, "  %s\n", esc(reason(d)));
-}
-
 static void print_evaluation(const struct pen *p, const struct run *r, bool verbose)
 {
 	const struct summary *s = &r->summary;
 
 	for (size_t i = 0; i < r->n_dev; i++) {
-		if (r->gate_lines) {
-			print_check_line(p, &r->dev[i]);
-			continue;
-		}
 		if (i)
 			fputc('\n', p->out);
 		print_verdict(p, &r->dev[i], verbose);
 	}
 	if (r->n_dev > 1 && !r->gate_lines)
-		fprintf(p->out, "\n%zu devices: %zu trusted, %zu untrusted, %zu unknown\n", s->devices,
-			s->trusted, s->untrusted, s->unknown);
+		fprintf(p->out, "\n%zu devices: %zu trusted, %zu untrusted, %zu unknown\n",
+			s->devices, s->trusted, s->untrusted, s->unknown);
 }
 
 static void render(FILE *out, const struct run *r, const struct opts *o);
@@ -531,11 +459,12 @@ static void render(FILE *out, const struct run *r, const struct opts *o)
 	if (o->quiet)
 		return;
 	if (r->features_catalogue) {
-		print_features(&p, r);
+		print_features(&p, r, o);
 		return;
 	}
-	if (r->listing) {
-		print_list(&p, r);
+	/* list and check: a table (an empty host is said on stderr, the table stays parsable) */
+	if (r->listing || r->gate_lines) {
+		print_devices_table(&p, r, o);
 		return;
 	}
 	if (r->evaluates) {

@@ -11,7 +11,7 @@
 
 #include "exitcode.h"
 
-static void oom(void)
+void oom(void)
 {
 	fputs("vdpactl: out of memory\n", stderr);
 	exit(VD_EXIT_INTERNAL);
@@ -158,12 +158,24 @@ const char *esc(const char *s)
 		}
 		for (size_t i = 0; i < (n ? n : 1); i++, p++) {
 			switch (*p) {
-			case 0x1b: o += sprintf(o, "\\e"); break;
-			case '\n': o += sprintf(o, "\\n"); break;
-			case '\r': o += sprintf(o, "\\r"); break;
-			case '\t': o += sprintf(o, "\\t"); break;
-			case '\\': o += sprintf(o, "\\\\"); break;
-			default: o += sprintf(o, "\\x%02x", *p); break;
+			case 0x1b:
+				o += sprintf(o, "\\e");
+				break;
+			case '\n':
+				o += sprintf(o, "\\n");
+				break;
+			case '\r':
+				o += sprintf(o, "\\r");
+				break;
+			case '\t':
+				o += sprintf(o, "\\t");
+				break;
+			case '\\':
+				o += sprintf(o, "\\\\");
+				break;
+			default:
+				o += sprintf(o, "\\x%02x", *p);
+				break;
 			}
 		}
 	}

@@ -4,8 +4,9 @@
 # "N passed, N failed, N skipped". Exit status: 0 only if nothing failed.
 #
 # Environment: VDPACTL (binary under test), OBJDIR (unit test binaries), SAN=1 (sanitizers),
-# LAYERS (space-separated subset of: unit fake fuzz cli real valgrind; default: unit fake fuzz cli
-# real),
+# LAYERS (space-separated subset of: unit fake fuzz cli package real valgrind; default: unit fake
+# fuzz cli package real; make check-quick: unit fake cli),
+# QUICK=1 (make check-quick: a test whose tool is missing is skipped, not failed),
 # REAL_BACKGROUND=0 (run the real-kernel layer in its turn instead of in the background from the
 # start). The valgrind layer (tests/valgrind/run.sh: memcheck, leaks and descriptors over the CLI
 # commands x scenarios; about 3.5 minutes on 2 cores) runs only when named: LAYERS=valgrind.
@@ -14,7 +15,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 : "${VDPACTL:=$top/vdpactl}" "${OBJDIR:=build/cc-san0}" "${SAN:=0}"
-: "${LAYERS:=unit fake fuzz cli real}"
+: "${LAYERS:=unit fake fuzz cli package real}"
 export VDPACTL SAN
 out=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-tests.XXXXXX")
 real_pid=""
@@ -98,8 +99,10 @@ for l in $LAYERS; do
 	fake) layer fake env LD_PRELOAD="$top/tests/fake/libfakevdpa.so" tests/fake/selftest tests/fake/scenarios ;;
 	cli)
 		# the fake-kernel files are independent of each other
-		layer cli bats --tap "${bats_jobs[@]}" $(ls tests/bats/*.bats | grep -v /real_)
+		layer cli bats --tap "${bats_jobs[@]}" $(ls tests/bats/*.bats | grep -vE '/(real_|package)')
 		;;
+	# builds the tarball and the .deb (dpkg-buildpackage runs make check-quick): about 2 minutes
+	package) layer package bats --tap tests/bats/package.bats ;;
 	valgrind) layer valgrind tests/valgrind/run.sh ;;
 	# replay of the fuzz corpora (regression inputs included), no fuzzing: seconds after a
 	# clang build of the harnesses

@@ -4,6 +4,8 @@
 load helpers
 
 TOP=$BATS_TEST_DIRNAME/../..
+# the man page as built (make: build/vdpactl.8, its version and paths filled in)
+MANPAGE=${MANPAGE:-$TOP/build/vdpactl.8}
 
 long_options() {
 	"$VDPACTL" --help | sed -n '/^Options:/,/^$/p' | grep -oE -- '--[a-z][a-z-]*' | sort -u
@@ -37,7 +39,7 @@ features"
 		done
 	done
 	for o in $opts; do
-		grep -qF -- "${o//-/\\-}" "$TOP/man/vdpactl.8" || fail "man page lacks $o"
+		grep -qF -- "${o//-/\\-}" "$MANPAGE" || fail "man page lacks $o"
 	done
 }
 
@@ -47,21 +49,21 @@ features"
 			fail "bash completion lacks command $c"
 		grep -qE "[( ]$c\\\\:" "$TOP/completions/_vdpactl" || fail "zsh completion lacks command $c"
 		grep -qE -- "-a $c -d" "$TOP/completions/vdpactl.fish" || fail "fish completion lacks command $c"
-		grep -qE "^\.BR? $c" "$TOP/man/vdpactl.8" || fail "man page lacks command $c"
+		grep -qE "^\.BR? $c" "$MANPAGE" || fail "man page lacks command $c"
 	done
 }
 
 @test "the man page lists exactly the exit codes of --help and lints clean" {
 	local help_codes man_codes
 	help_codes=$("$VDPACTL" --help | sed -n '/^Exit status:/,/^$/p' | awk 'NR>1 && NF {print $1}' | tr '\n' ' ')
-	man_codes=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$TOP/man/vdpactl.8" |
+	man_codes=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$MANPAGE" |
 		grep -A1 '^\.TP' | grep '^\.B ' | sed 's/^\.B //; s/ ", " / /; s/"//g' | tr '\n' ' ')
 	assert_equal "$man_codes" "$help_codes"
-	run -0 --separate-stderr man --warnings -l "$TOP/man/vdpactl.8"
+	run -0 --separate-stderr man --warnings -l "$MANPAGE"
 	assert_equal "$stderr" ""
 	for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS OUTPUT "JSON OUTPUT" "EXIT STATUS" \
 		ENVIRONMENT FILES CAVEATS EXAMPLES "SEE ALSO"; do
-		grep -qx ".SH $s" "$TOP/man/vdpactl.8" || fail "man page lacks section $s"
+		grep -qx ".SH $s" "$MANPAGE" || fail "man page lacks section $s"
 	done
 }
 
@@ -118,4 +120,29 @@ features"
 	command -v fish >/dev/null || fail "fish not installed"
 	run -0 zsh -n "$TOP/completions/_vdpactl"
 	run -0 fish --no-execute "$TOP/completions/vdpactl.fish"
+}
+
+@test "--help and every COMMAND --help fit in 80 columns" {
+	local c
+	for c in "" list show probe check metrics features; do
+		run -0 "$VDPACTL" $c --help
+		[[ ${#lines[@]} -gt 10 ]] || fail "vdpactl $c --help: too short"
+		run awk 'length($0) > 80' <<<"$output"
+		assert_output ''
+	done
+}
+
+@test "the columns of --help are the columns -o accepts, and the man page lists each" {
+	local c col
+	for c in list check features; do
+		run -0 "$VDPACTL" $c --help
+		cols=$(sed -n '/^Columns/,/^$/s/^ .\([A-Z][A-Z-]*\) .*/\1/p' <<<"$output")
+		[[ $(wc -l <<<"$cols") -ge 5 ]] || fail "$c: columns: $cols"
+		for col in $cols; do
+			grep -qE "^\.B $col\$" "$MANPAGE" || fail "man page lacks column $col of $c"
+		done
+		run -2 --separate-stderr "$VDPACTL" $c -o NOSUCHCOL
+		[[ $stderr == *"use $(tr '\n' ',' <<<"$cols" | sed 's/,$//; s/,/, /g') (any case)"* ]] ||
+			fail "$c: the error names other columns than --help: $stderr"
+	done
 }

@@ -55,3 +55,41 @@ assert_jq() {
 	got=$(jq -c "$1" <<<"$output") || fail "jq failed on: $output"
 	[[ $got == "$2" ]] || fail "jq '$1': got '$got', want '$2'"
 }
+
+# row_re CELL...: an extended regexp for a table row holding exactly these cells, in order
+# (libsmartcols pads cells with one or more spaces)
+row_re() {
+	local re="" cell
+	for cell in "$@"; do
+		cell=$(printf '%s' "$cell" | sed 's/[][\.*^$()+?{}|]/\\&/g')
+		re+="${re:+ +}$cell"
+	done
+	printf '^%s$' "$re"
+}
+
+# assert_row CELL...: some line of $output is a table row of exactly these cells
+assert_row() {
+	assert_line --regexp "$(row_re "$@")"
+}
+
+# assert_only_row CELL...: $output is a header line and this one row
+assert_only_row() {
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --regexp "$(row_re "$@")"
+}
+
+# need_tool COMMAND PACKAGE: a test that needs COMMAND fails without it under make check (every
+# dependency is installed there: make deps), and is skipped, naming the package, under make
+# check-quick (QUICK=1), which packagers run with the build dependencies only.
+need_tool() {
+	command -v "$1" >/dev/null && return 0
+	[[ ${QUICK:-0} == 1 ]] && skip "$1 not installed (Debian package $2)"
+	fail "$1 is not installed (Debian package $2; make deps installs it)"
+}
+
+# slow_test WHY: make check runs this test; make check-quick (QUICK=1), which must stay under a
+# minute for the edit-compile-test loop and dh_auto_test, skips it and says why
+slow_test() {
+	[[ ${QUICK:-0} == 1 ]] && skip "slow: $1 (make check runs it)"
+	return 0
+}

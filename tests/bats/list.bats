@@ -61,6 +61,7 @@ scenario_names() {
 }
 
 @test "list on every scenario: names sorted, class, mgmtdev, parent and bound driver, node, vqs, exactly" {
+	slow_test "every scenario"
 	local s want got
 	for s in $(scenario_names); do
 		run -0 --separate-stderr fake "$s" list --json
@@ -79,19 +80,80 @@ $want"
 	schema_check
 }
 
-@test "list text: one aligned row per device, a note with the driver_override rebind hint" {
+@test "list text: one aligned row per device; notes (the driver_override rebind hint) on stderr" {
 	run -0 --separate-stderr fake mixed-6.12 list
-	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT DRIVER +BOUND +CHAR DEVICE +MAX VQS +MAX VQ SIZE +PREDICTED$'
-	assert_line --regexp '^net0 +net +vdpasim_net +- +vhost_vdpa +/dev/vhost-vdpa-0 +3 +256 +trusted$'
-	assert_line --regexp '^vnet1 +net +vdpasim_net +- +virtio_vdpa +\(none\) +3 +256 +trusted$'
-	assert_line --regexp '^loose2 +block +vdpasim_blk +- +- +\(none\) +1 +256 +trusted$'
-	assert_line --regexp '^vduse0 +net +vduse +- +vhost_vdpa +/dev/vhost-vdpa-2 +2 +256 +untrusted$'
-	assert_line 'vnet1: bound to virtio_vdpa: no vhost-vdpa interface; to use it through vhost-vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/vnet1/driver_override; echo vnet1 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind; echo vnet1 > /sys/bus/vdpa/drivers_probe'
-	assert_line 'loose2: not bound to any driver: no vhost-vdpa interface; to use it: echo vhost_vdpa > /sys/bus/vdpa/devices/loose2/driver_override; echo loose2 > /sys/bus/vdpa/drivers_probe'
-	[[ -z $stderr ]] || fail "unexpected stderr: $stderr"
+	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED$'
+	assert_row net0 net vdpasim_net - vhost_vdpa /dev/vhost-vdpa-0 3 256 trusted
+	assert_row vnet1 net vdpasim_net - virtio_vdpa - 3 256 trusted
+	assert_row loose2 block vdpasim_blk - - - 1 256 trusted
+	assert_row vduse0 net vduse - vhost_vdpa /dev/vhost-vdpa-2 2 256 untrusted
+	assert_equal "${#lines[@]}" 7
+	assert_equal "$stderr" 'vdpactl: loose2: not bound to any driver: no vhost-vdpa interface; to use it: echo vhost_vdpa > /sys/bus/vdpa/devices/loose2/driver_override; echo loose2 > /sys/bus/vdpa/drivers_probe
+vdpactl: vnet1: bound to virtio_vdpa: no vhost-vdpa interface; to use it through vhost-vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/vnet1/driver_override; echo vnet1 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind; echo vnet1 > /sys/bus/vdpa/drivers_probe'
+	# every column is one word: awk finds the node in field 6
+	run -0 --separate-stderr bash -c "FAKE_VDPA_SCENARIO=$SCENARIOS/mixed-6.12.json LD_PRELOAD=$FAKE_LIB $VDPACTL list | awk 'NR > 1 {print \$1, \$6}'"
+	assert_output 'eni0 /dev/vhost-vdpa-1
+loose2 -
+net0 /dev/vhost-vdpa-0
+sf0 /dev/vhost-vdpa-3
+vduse0 /dev/vhost-vdpa-2
+vnet1 -'
+	run -0 --separate-stderr fake mixed-6.12 list --quiet
+	assert_output ''
+	assert_equal "$stderr" ''
+}
+
+@test "list -o NAME,CHAR-DEVICE -n -r: exactly those columns, no header, one space; -o +COLS adds" {
+	run -0 --separate-stderr fake mixed-6.12 list -o NAME,CHAR-DEVICE -n -r
+	assert_output 'eni0 /dev/vhost-vdpa-1
+loose2 -
+net0 /dev/vhost-vdpa-0
+sf0 /dev/vhost-vdpa-3
+vduse0 /dev/vhost-vdpa-2
+vnet1 -'
+	# names in any case, --output= and the long options; + appends to the defaults
+	run -0 --separate-stderr fake mixed-6.12 list --output=name,parent-dev --noheadings --raw
+	assert_line --index 0 'eni0 pci:0000:00:07.0'
+	assert_line --index 2 'net0 -'
+	run -0 --separate-stderr fake mixed-6.12 list -o +REASON
+	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED +REASON$'
+	# an empty host: nothing on stdout (libsmartcols prints no header without rows, as lsblk),
+	# and stderr says so
+	run -0 --separate-stderr fake empty list -r
+	assert_output ''
+	assert_equal "$stderr" 'vdpactl: no vDPA devices'
+	# usage errors: an unknown column (the valid ones named), -o/-n/-r with --json, or on show
+	run -2 --separate-stderr fake mixed-6.12 list -o NAME,NODE
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --output: unknown column 'NODE' for list: use NAME, CLASS, MGMTDEV, PARENT, PARENT-DEV, BOUND, CHAR-DEVICE, MAX-VQS, MAX-VQ-SIZE, PREDICTED, REASON (any case)"
+	run -2 --separate-stderr fake mixed-6.12 list -o NAME,
+	run -2 --separate-stderr fake mixed-6.12 list --json -n
+	assert_jq '.errors[0] | [.op, .message]' '["--noheadings","it shapes text tables; the JSON document always holds every field"]'
+	run -2 --separate-stderr fake mixed-6.12 show -r vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --raw: the show command does not take this option (it belongs to list, check and features)"
+	run -2 --separate-stderr fake mixed-6.12 probe -o NAME vhost-vdpa-0
+	# -opretty is -o's argument, not --pretty: a text usage error
+	run -2 --separate-stderr fake mixed-6.12 list -opretty
+	assert_output ''
+	[[ $stderr == "vdpactl: --output: unknown column 'pretty'"* ]] || fail "$stderr"
+}
+
+@test "check and features tables: -o, -n, -r; RESULT and MISSING with --require" {
+	run -10 --separate-stderr fake mixed-6.12 check -n -r -o device,verdict,basis,exit
+	assert_output '/dev/vhost-vdpa-0 trusted advertised 0
+/dev/vhost-vdpa-1 trusted advertised 0
+/dev/vhost-vdpa-2 untrusted advertised 10
+/dev/vhost-vdpa-3 trusted advertised 0'
+	run -10 --separate-stderr fake mixed-6.12 check --require suspend,iotlb_persist -r
+	assert_line --index 0 'DEVICE RESULT MISSING VERDICT BASIS REASON'
+	assert_line --index 2 --regexp '^/dev/vhost-vdpa-1 fail SUSPEND trusted advertised '
+	assert_line --index 3 --regexp '^/dev/vhost-vdpa-2 fail SUSPEND,IOTLB_PERSIST untrusted advertised '
+	run -0 --separate-stderr "$VDPACTL" features backend -n -r -o bit,name
+	assert_line --index 7 '8 IOTLB_PERSIST'
+	assert_equal "${#lines[@]}" 8
 }
 
 @test "list --json on a mixed host: parents, notes, driver_override, management devices, no-mgmtdev device" {
+	slow_test "many documents"
 	run -0 --separate-stderr fake mixed-6.12 list --json
 	assert_schema
 	assert_jq '[.complete, .sources]' '[true,{"sysfs":true,"netlink":true}]'
@@ -205,6 +267,7 @@ def class_id: if . == "net" then 1 elif . == "block" then 2 else . end;
 '
 
 @test "iproute2's vdpa -j dev show / mgmtdev show under the fake: what the scenario says, what vdpactl says" {
+	slow_test "iproute2 on every scenario"
 	local s vdpa_dev vdpa_mgmt want list
 	for s in $(scenario_names); do
 		[[ $(jq -r 'if has("vdpa_netlink") then .vdpa_netlink else true end' "$SCENARIOS/$s.json") == true ]] || continue
@@ -236,6 +299,7 @@ def class_id: if . == "net" then 1 elif . == "block" then 2 else . end;
 }
 
 @test "iproute2's vdpa -j dev config show under the fake: mac, link, mtu as the scenario's config space says" {
+	slow_test "iproute2 on every scenario"
 	local s got want list
 	for s in $(scenario_names); do
 		[[ $(jq -r 'if has("vdpa_netlink") then .vdpa_netlink else true end' "$SCENARIOS/$s.json") == true ]] || continue
@@ -322,6 +386,7 @@ crashed() {
 }
 
 @test "malformed netlink replies (short, mistyped, wrong length, no name): a clear error, no crash, valid JSON" {
+	slow_test "every malformed reply"
 	local kind reply
 	for reply in mgmtdev dev config; do
 		for kind in short_attr wrong_type wrong_len no_name; do
@@ -409,6 +474,7 @@ crashed() {
 # ---- scale ----------------------------------------------------------------------------------
 
 @test "list on a host with 1024 devices: exit 0, 1024 devices, several netlink datagrams per dump, within 60 s" {
+	slow_test "1024 devices"
 	local host=$BATS_TEST_TMPDIR/host-1024.json log=$BATS_TEST_TMPDIR/fake.log t0 t1
 	"$TESTS_DIR/fake/gen-scenario.py" host 1024 -o "$host"
 	t0=$(date +%s%N)

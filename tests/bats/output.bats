@@ -8,6 +8,7 @@
 load helpers
 
 @test "output torture (sample of 12 runs): concurrent runs, /dev/full, closed pipes" {
+	slow_test "12 torture runs"
 	local seed=${SEED:-$((RANDOM * 32768 + RANDOM))}
 	echo "# output-torture seed $seed (replay: SEED=$seed tests/bench/output-torture.sh --sample 12)" >&3
 	SEED=$seed VDPACTL=$VDPACTL FAKE_LIB=$FAKE_LIB run --separate-stderr \

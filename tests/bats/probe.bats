@@ -22,6 +22,7 @@ EOF_T
 }
 
 @test "probe: every scenario's verdict, exactly" {
+	slow_test "every scenario probed"
 	local scen dev vstatus basis sev reason want
 	while read -r scen dev vstatus basis sev reason; do
 		want=0
@@ -64,6 +65,7 @@ EOF_T
 }
 
 @test "probe --datapath=force: every scenario's verified verdict, exactly; the liar is caught" {
+	slow_test "every scenario's data path"
 	local scen dev vstatus sev b a c want
 	while read -r scen dev vstatus sev b a c; do
 		want=0
@@ -92,6 +94,7 @@ EOF_T
 }
 
 @test "probe: exit codes 10 (untrusted) and 0 (trusted), summary counts" {
+	slow_test "data-path timeouts"
 	# the default data-path timeout (2 s) once; shorter ones elsewhere keep the suite fast
 	run -10 --separate-stderr fake sim-6.1 probe --all --json
 	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,0,2,0]'
@@ -177,6 +180,7 @@ EOF_T
 }
 
 @test "errno injection at every kernel call of the probe: no crash, no leak, documented exit" {
+	slow_test "errno injection at every call"
 	local log=$BATS_TEST_TMPDIR/fake.log kind k e
 	for kind in ioctl write; do
 		for k in $(seq 1 20); do
@@ -202,20 +206,20 @@ EOF_T
 	run grep -cE '^write |VHOST_SET_OWNER' "$log"
 	assert_output "0"
 	run -0 fake sim-6.12 check
-	assert_line "/dev/vhost-vdpa-0  trusted (advertised)  IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
+	assert_row /dev/vhost-vdpa-0 trusted advertised "IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
 	run -10 fake sim-6.1 check
-	assert_line --index 0 --regexp '^/dev/vhost-vdpa-0  untrusted \(advertised\)  the running kernel 6\.1\.192 predates'
+	assert_line --index 1 --regexp '^/dev/vhost-vdpa-0 +untrusted +advertised +the running kernel 6\.1\.192 predates'
 }
 
 @test "check --require: case-insensitive names, exit 0/10, unknown name exit 2" {
 	run -0 fake sim-6.12 check --require IOTLB_PERSIST,suspend
-	assert_line "/dev/vhost-vdpa-0  pass  all required features offered; trusted (advertised): IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
+	assert_row /dev/vhost-vdpa-0 pass - trusted advertised "IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
 	run -10 fake sim-6.1 check --require iotlb_persist
-	assert_line "/dev/vhost-vdpa-0  fail  missing: IOTLB_PERSIST; untrusted (advertised): the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
+	assert_row /dev/vhost-vdpa-0 fail IOTLB_PERSIST untrusted advertised "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
 	# --require adds to the verdict, never replaces it: every required bit is there (SUSPEND),
 	# but the device does not keep mappings: the gate fails
 	run -10 fake sim-6.1 check --require suspend
-	assert_line "/dev/vhost-vdpa-0  fail  all required features offered; untrusted (advertised): the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
+	assert_row /dev/vhost-vdpa-0 fail - untrusted advertised "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
 	run -10 --separate-stderr fake vp-6.12 check --require resume --require iotlb_persist --json
 	assert_jq '.devices[0].require | [.required.names, .missing.names, .met]' '[["RESUME","IOTLB_PERSIST"],["RESUME"],false]'
 	run -2 --separate-stderr fake sim-6.12 check --require iotlb_persistent
@@ -225,13 +229,14 @@ EOF_T
 }
 
 @test "check --probe: the probe of 'vdpactl probe' (data path on simulators); busy exit 6, mix 12" {
+	slow_test "data-path timeouts"
 	run -0 --separate-stderr fake sim-6.12 check --probe --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.basis' '"verified"'
 	run -0 --separate-stderr fake vp-6.12 check --probe --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.basis' '"probed"'
 	run -6 --separate-stderr fake busy check --probe
 	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-1=EBUSY' run -12 --separate-stderr fake sim-6.12 check --probe --require iotlb_persist
-	assert_line --index 1 '/dev/vhost-vdpa-1  fail  unknown (advertised): the device could not be examined: Device or resource busy'
+	assert_line --index 2 --regexp "$(row_re /dev/vhost-vdpa-1 fail '?' unknown advertised 'the device could not be examined: Device or resource busy')"
 }
 
 @test "check --probe --datapath/--timeout tune the probe as for probe; without --probe: exit 2" {

@@ -478,7 +478,7 @@ list_agrees() {
 	load_result 6.1 check_req
 	assert_equal "$status" 10
 	for d in 0 1 2 3; do
-		assert_line "/dev/vhost-vdpa-$d  fail  missing: IOTLB_PERSIST; untrusted (advertised): the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
+		assert_row "/dev/vhost-vdpa-$d" fail IOTLB_PERSIST untrusted advertised "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
 	done
 }
 
@@ -528,15 +528,15 @@ list_agrees() {
 	assert_equal "$status" 10
 	# the simulators lose their mapping; vp_vdpa keeps it without a promise
 	for d in 0 1; do
-		assert_line "/dev/vhost-vdpa-$d  fail  missing: IOTLB_PERSIST; untrusted (verified): the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the device lost its translation on reset"
+		assert_row "/dev/vhost-vdpa-$d" fail IOTLB_PERSIST untrusted verified "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the device lost its translation on reset"
 	done
 	for d in 2 3; do
-		assert_line "/dev/vhost-vdpa-$d  fail  missing: IOTLB_PERSIST; untrusted (verified): the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the mapping survived this reset anyway, without any promise"
+		assert_row "/dev/vhost-vdpa-$d" fail IOTLB_PERSIST untrusted verified "the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset; observed: the mapping survived this reset anyway, without any promise"
 	done
 	load_result 6.12 gate_force
 	assert_equal "$status" 0
 	for d in 0 1 2 3; do
-		assert_line "/dev/vhost-vdpa-$d  pass  all required features offered; trusted (verified): IOTLB_PERSIST is offered and accepted, and the device reached its buffers through the mapping after a reset with no IOTLB write in between"
+		assert_row "/dev/vhost-vdpa-$d" pass - trusted verified "IOTLB_PERSIST is offered and accepted, and the device reached its buffers through the mapping after a reset with no IOTLB write in between"
 	done
 }
 
@@ -544,7 +544,7 @@ list_agrees() {
 	load_result 6.12 check_req
 	assert_equal "$status" 0
 	for d in 0 1 2 3; do
-		assert_line "/dev/vhost-vdpa-$d  pass  all required features offered; trusted (advertised): IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
+		assert_row "/dev/vhost-vdpa-$d" pass - trusted advertised "IOTLB_PERSIST is offered (advertised only; run with --probe for more evidence)"
 	done
 	load_result 6.12 check_probe_json
 	assert_equal "$status" 0
@@ -713,4 +713,10 @@ conformance_big() {
 
 @test "6.12: 65 devices incl. VDUSE: dumps, sysfs, vdpa and vdpactl list agree with the fake kernel" {
 	conformance_big 6.12
+}
+
+@test "README: every sample of real output is what the 6.1 and 6.12 kernels print now" {
+	need_boot 6.1
+	need_boot 6.12
+	run -0 "$ROOT/tests/readme-samples.sh" check "$ROOT/README.md" "$VM_RESULTS"
 }

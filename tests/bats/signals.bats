@@ -100,6 +100,7 @@ assert_interrupted_doc() {
 }
 
 @test "show: SIGINT and SIGTERM while it sleeps in VHOST_GET_FEATURES: 130/143, the document, closed" {
+	slow_test "delays of 1.5 s"
 	start_delayed 'ioctl:VHOST_GET_FEATURES=2000' show --all --json
 	kill -INT "$PID"
 	finish 130

@@ -7,6 +7,7 @@
 load helpers
 
 @test "signal torture (sample of 16 runs): no verdict that was not established" {
+	slow_test "16 torture runs"
 	local seed=${SEED:-$((RANDOM * 32768 + RANDOM))}
 	echo "# signal-torture seed $seed (replay: SEED=$seed tests/bench/signal-torture.sh --sample 16)" >&3
 	SEED=$seed VDPACTL=$VDPACTL FAKE_LIB=$FAKE_LIB run --separate-stderr \

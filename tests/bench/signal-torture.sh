@@ -303,7 +303,8 @@ finish_baseline() {
 # ---- text invariants (f, g) ----------------------------------------------------------------
 re_basis='([^()]*(\([^()]*\))?[^()]*)'
 re_probe_hdr="^(/dev/vhost-vdpa-[0-9]+): (trusted|untrusted|unknown) \\(${re_basis}\\)\$"
-re_check_line="^(/dev/vhost-vdpa-[0-9]+)  (trusted|untrusted|unknown) \\(${re_basis}\\)( .*)?\$"
+# check's table: DEVICE VERDICT BASIS REASON, basis "-" for a device without a verdict
+re_check_line='^(/dev/vhost-vdpa-[0-9]+) +(trusted|untrusted|unknown) +([a-z]+|-) +(.*)$'
 re_summary='^([0-9]+) devices?: ([0-9]+) trusted, ([0-9]+) untrusted, ([0-9]+) unknown$'
 
 # check_text MODE OUT VERDICTS INTERRUPTED: prints "KIND<TAB>message" lines
@@ -320,6 +321,7 @@ check_text() {
 				continue
 			fi
 			dev=${BASH_REMATCH[1]} st=${BASH_REMATCH[2]} basis=${BASH_REMATCH[3]}
+			[[ $mode == check && $basis == - ]] && basis="not evaluated"
 			[[ -n ${seen[$dev]:-} ]] && printf 'text-format\t%s listed twice\n' "$dev"
 			seen[$dev]=1
 			n=$((n + 1))

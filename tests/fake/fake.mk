@@ -16,7 +16,7 @@ FAKE_SRCS     := $(addprefix $(FAKE_DIR)/,fake_core.c fake_scenario.c fake_injec
 FAKE_HDRS     := $(addprefix $(FAKE_DIR)/,fake.h fake_uapi.h fake_vdpa.h) src/compat.h
 
 FAKE_CFLAGS   ?= -O2 -g
-FAKE_WARN     := -std=c11 -D_GNU_SOURCE -U_FORTIFY_SOURCE -Wall -Wextra -Werror
+FAKE_WARN     := -std=c11 -D_GNU_SOURCE -U_FORTIFY_SOURCE -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror)
 FAKE_JSONC_CFLAGS := $(shell pkg-config --cflags json-c)
 FAKE_JSONC_LIBS   := $(shell pkg-config --libs json-c)
 fake_comma    := ,

@@ -1,0 +1,25 @@
+#!/bin/zsh -f
+# SPDX-License-Identifier: GPL-2.0-or-later
+# zsh-complete.zsh FPATH_DIR LINE: the completions an interactive zsh offers when TAB is pressed
+# after LINE, sorted, one per line. zsh runs in a pseudo-terminal (zsh/zpty) with compinit and
+# FPATH_DIR ("" for none) in front of its default $fpath; every match that reaches compadd is
+# recorded, and a post-completion hook prints them instead of inserting one.
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='' PROMPT='' RPROMPT=''; unsetopt zle_bracketed_paste 2>/dev/null; setopt nobeep"
+zpty -w z "fpath=($1 \$fpath); fpath=(\${fpath:#}); autoload -Uz compinit; compinit -u -d ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump"
+zpty -w z 'typeset -gA _cap_matches; compadd() { local -a _cap_a; builtin compadd -O _cap_a "$@"; local x; for x in $_cap_a; do _cap_matches[$x]=1; done; builtin compadd "$@" }'
+zpty -w z 'comppostfuncs=(_cap_end); _cap_end() { compstate[insert]=""; compstate[list]=""; print -rl -- "" "<<""BEGIN>>" ${(ko)_cap_matches} "<<""END>>" }'
+zpty -w z "bindkey '^I' complete-word"
+zpty -w -n z "$2"$'\t'
+local line out=() on=0
+while zpty -r z line; do
+	line=${${line//$'\r'/}%$'\n'}
+	line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
+	[[ $line == *'<<END>>'* ]] && break
+	((on)) && [[ -n $line ]] && out+=("$line")
+	[[ $line == *'<<BEGIN>>'* ]] && on=1
+done
+zpty -d z
+rm -f ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump
+print -rl -- $out
