@@ -32,12 +32,8 @@ sample() {
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-stale=0 found=0 in=0
+stale=0 found=0
 while IFS= read -r line; do
-	if ((in == 1)); then # inside a sample: skip the old text up to the closing fence
-		[[ $line == '```' ]] && in=0 && printf '%s\n' "$line" >>"$out"
-		continue
-	fi
 	printf '%s\n' "$line" >>"$out"
 	if [[ $line =~ ^'<!-- real-output '([0-9.]+)' '([a-z_]+)' -->'$ ]]; then
 		k=${BASH_REMATCH[1]} name=${BASH_REMATCH[2]}
