@@ -85,13 +85,16 @@ endif
 
 .PHONY: all check check-quick deps install uninstall clean format lint dist deb readme-samples
 
-all: $(VDPACTL) $(MANPAGE)
-
 # the man page, with this build's version and directories
 MANPAGE := build/vdpactl.8
+
+all: $(VDPACTL) $(MANPAGE)
+
 MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u -r VERSION +%F)
 MAN_SED = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DATE@|$(MAN_DATE)|g' \
-	-e 's|@DATADIR@|$(DATADIR)|g' -e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@EXAMPLEDIR@|$(EXAMPLEDIR)|g'
+	-e 's|@DATADIR@|$(DATADIR)|g' -e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@EXAMPLEDIR@|$(EXAMPLEDIR)|g' \
+	-e 's|@BASHCOMPDIR@|$(BASHCOMPDIR)|g' -e 's|@ZSHCOMPDIR@|$(ZSHCOMPDIR)|g' \
+	-e 's|@FISHCOMPDIR@|$(FISHCOMPDIR)|g'
 # (the one make install writes is made anew for its PREFIX)
 $(MANPAGE): man/vdpactl.8.in VERSION Makefile
 	@mkdir -p $(dir $@)

@@ -11,14 +11,21 @@ SHELLS=$TOP/tests/shell
 setup_file() {
 	[[ ${SAN:-0} != 1 ]] || return 0
 	# one tarball and one package build for every test of this file
-	export PKG_DIR=$BATS_FILE_TMPDIR/pkg
-	mkdir -p "$PKG_DIR"
+	# world-readable, as a build directory is (the tests run some commands as nobody)
+	export PKG_DIR
+	PKG_DIR=$(mktemp -d /tmp/vdpactl-pkg.XXXXXX)
+	chmod 0755 "$PKG_DIR"
 	local ref
 	ref=$(git -C "$TOP" stash create) # the work tree as a commit (HEAD when it is clean)
 	make -s -C "$TOP" dist DIST_REF="${ref:-HEAD}" DIST_DIR="$PKG_DIR" >/dev/null
 	export VERSION=$(cat "$TOP/VERSION")
 	tar -C "$PKG_DIR" -xzf "$PKG_DIR/vdpactl-$VERSION.tar.gz"
-	(cd "$PKG_DIR/vdpactl-$VERSION" && dpkg-buildpackage -us -uc -b) >"$PKG_DIR/build.log" 2>&1 ||
+	# a packager's clean environment: none of this bats run's variables reach the inner bats, nor
+	# its libexec directory in PATH (there 'bats' is not the wrapper that sets bats up)
+	local path
+	path=$(tr ':' '\n' <<<"$PATH" | grep -v bats-core | paste -sd:)
+	(cd "$PKG_DIR/vdpactl-$VERSION" && env -i PATH="$path" HOME="$HOME" LANG=C.UTF-8 \
+		TMPDIR="${TMPDIR:-/tmp}" dpkg-buildpackage -us -uc -b) >"$PKG_DIR/build.log" 2>&1 ||
 		echo "dpkg-buildpackage failed" >"$PKG_DIR/failed"
 	export DEB=$PKG_DIR/vdpactl_$VERSION-1_$(dpkg --print-architecture).deb
 }
@@ -26,6 +33,7 @@ setup_file() {
 teardown_file() {
 	# a package this file installed never outlives it
 	[[ -e $BATS_FILE_TMPDIR/installed ]] && dpkg -r vdpactl >/dev/null 2>&1
+	[[ -z ${PKG_DIR:-} ]] || rm -rf "$PKG_DIR"
 	return 0
 }
 
