@@ -32,7 +32,7 @@ setup_file() {
 
 teardown_file() {
 	# a package this file installed never outlives it
-	[[ -e $BATS_FILE_TMPDIR/installed ]] && dpkg -r vdpactl >/dev/null 2>&1
+	[[ -e $BATS_FILE_TMPDIR/installed ]] && dpkg -P vdpactl >/dev/null 2>&1
 	[[ -z ${PKG_DIR:-} ]] || rm -rf "$PKG_DIR"
 	return 0
 }
@@ -111,12 +111,13 @@ setup() {
 @test "dpkg -i: found by bash, zsh, fish, man and systemd with their defaults; the timer disabled; dpkg -r removes all" {
 	[[ ! -e $PKG_DIR/failed ]] || fail "$(tail -30 "$PKG_DIR/build.log")"
 	[[ $(id -u) == 0 && ${QUICK:-0} != 1 ]] || skip "dpkg -i needs root (the .deb's contents are checked above with dpkg-deb -x)"
-	! dpkg -s vdpactl >/dev/null 2>&1 || skip "a vdpactl package is already installed here: not replaced"
+	[[ $(dpkg-query -W -f='${Status}' vdpactl 2>/dev/null) != "install ok installed" ]] ||
+		skip "a vdpactl package is already installed here: not replaced"
 	run -0 dpkg -i "$DEB"
 	touch "$BATS_FILE_TMPDIR/installed"
 	run -0 /usr/sbin/vdpactl --version
 	assert_output "vdpactl $VERSION"
-	run -0 env -u XDG_DATA_DIRS FAKE_VDPA_SCENARIO="$SCENARIOS/mixed-6.12.json" LD_PRELOAD="$FAKE_LIB" /usr/sbin/vdpactl list -o name -n
+	run -0 --separate-stderr env FAKE_VDPA_SCENARIO="$SCENARIOS/mixed-6.12.json" LD_PRELOAD="$FAKE_LIB" /usr/sbin/vdpactl list -o name -n
 	assert_line --index 0 eni0
 	run -0 env -u XDG_DATA_DIRS bash "$SHELLS/bash-complete.bash" 'vdpactl li'
 	assert_output list
@@ -130,6 +131,7 @@ setup() {
 	run -1 systemctl --root=/ is-enabled vdpactl-metrics.timer
 	assert_output disabled
 	run -0 dpkg -r vdpactl
+	run -0 dpkg -P vdpactl # and the systemd helper's state of the units
 	rm -f "$BATS_FILE_TMPDIR/installed"
 	run -0 bash -c 'ls /usr/sbin/vdpactl /usr/share/man/man8/vdpactl.8.gz /usr/share/bash-completion/completions/vdpactl /usr/share/zsh/vendor-completions/_vdpactl /usr/share/fish/vendor_completions.d/vdpactl.fish /lib/systemd/system/vdpactl-metrics.timer /usr/share/vdpactl 2>/dev/null | wc -l'
 	assert_output 0
