@@ -31,6 +31,7 @@ load helpers
 }
 
 @test "list predicts a verdict from the table of parent drivers: basis predicted, nothing opened" {
+	slow_test "every prediction"
 	local log=$BATS_TEST_TMPDIR/fake.log
 	FAKE_VDPA_LOG=$log run -0 --separate-stderr fake mixed-6.12 list --json
 	assert_schema
@@ -77,6 +78,7 @@ load helpers
 }
 
 @test "opened: a device that advertises what the table says it cannot do is a finding" {
+	slow_test "many runs"
 	local scen=$BATS_TEST_TMPDIR/vduse-claims.json
 	# a VDUSE parent that reports the bit itself (.get_backend_features), as no in-tree one does
 	jq '.devices[0].parent_backend_features = "0x100"' "$SCENARIOS/vduse-6.12.json" >"$scen"
@@ -135,6 +137,7 @@ load helpers
 }
 
 @test "metrics --output: atomic replacement, errors reported, an interrupted run leaves the file" {
+	slow_test "many runs"
 	local dir=$BATS_TEST_TMPDIR/textfile f
 	mkdir -p "$dir"
 	f=$dir/vdpactl.prom

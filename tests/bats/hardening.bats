@@ -34,6 +34,7 @@ load helpers
 }
 
 @test "JSON is valid UTF-8 whatever the bytes of a name: invalid bytes become U+FFFD" {
+	slow_test "many documents"
 	local f=$BATS_TEST_TMPDIR/$'x\xffy'
 	touch "$f"
 	run -2 --separate-stderr fake sim-6.12 show -j "$f"

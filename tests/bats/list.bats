@@ -232,6 +232,7 @@ hint: the kernel lacks CONFIG_VDPA (or the vdpa module is not loaded); sysfs alo
 }
 
 @test "DEV as a vdpa device name: show net0 works; a device without vhost-vdpa interface exits 3 with the hint" {
+	slow_test "many runs"
 	run -0 --separate-stderr fake mixed-6.12 show --json net0
 	assert_schema
 	assert_jq '.devices[0] | [.name, .char_device, .vdpa_device, .mgmtdev, .bound_driver, .parent]' '["net0","/dev/vhost-vdpa-0","net0","vdpasim_net","vhost_vdpa",null]'

@@ -162,6 +162,7 @@ EOF_T
 }
 
 @test "probe: a busy device is unknown with exit 6; in a mix, exit 12" {
+	slow_test "many runs"
 	run -6 --separate-stderr fake busy probe --json --all
 	assert_schema
 	assert_jq '.devices[0].verdict | [.status, .basis]' '["unknown","advertised"]'
@@ -240,6 +241,7 @@ EOF_T
 }
 
 @test "check --probe --datapath/--timeout tune the probe as for probe; without --probe: exit 2" {
+	slow_test "data-path timeouts"
 	# 6.1 simulators lose the mapping: the lost round trip waits --timeout
 	run -10 --separate-stderr fake sim-6.1 check --probe --timeout=0.2 --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.basis' '"verified"'

@@ -22,6 +22,7 @@ EOF_T
 }
 
 @test "every scenario: exact backend/device features, class, limits; schema-valid; exit 0" {
+	slow_test "every scenario"
 	local scen dev class braw persist draw csize ilast vqs groups as vring
 	while read -r scen dev class braw persist draw csize ilast vqs groups as vring; do
 		run -0 --separate-stderr fake "$scen" show --json "vhost-vdpa-$dev"

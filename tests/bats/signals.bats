@@ -67,6 +67,7 @@ assert_interrupted_doc() {
 }
 
 @test "probe: SIGINT while it sleeps in VHOST_SET_OWNER: exit 130, the document, device closed" {
+	slow_test "a delay of the fake"
 	start_delayed 'ioctl:VHOST_SET_OWNER=2000' probe --json vhost-vdpa-0
 	kill -INT "$PID"
 	finish 130
@@ -81,6 +82,7 @@ assert_interrupted_doc() {
 }
 
 @test "probe: SIGTERM while it sleeps in VHOST_SET_OWNER: exit 143, the document, device closed" {
+	slow_test "a delay of the fake"
 	start_delayed 'ioctl:VHOST_SET_OWNER=2000' probe --json vhost-vdpa-0
 	kill -TERM "$PID"
 	finish 143
@@ -89,6 +91,7 @@ assert_interrupted_doc() {
 }
 
 @test "probe: a signal after the mapping (in the reset) leaves no mapping: invalidated or torn down" {
+	slow_test "a delay of the fake"
 	start_delayed 'ioctl:VHOST_VDPA_SET_STATUS@1=2000' probe --json vhost-vdpa-0
 	kill -INT "$PID"
 	finish 130

@@ -36,6 +36,7 @@ san_no_pa_guard() {
 }
 
 @test "the gate: --require adds to the verdict; a proven liar fails it (exit 10) and the line says why" {
+	slow_test "data-path timeouts"
 	if ! san_no_pa_guard; then
 		run -10 --separate-stderr fake liar-6.12 check --require=iotlb_persist --probe --datapath=force --timeout=0.3
 		assert_only_row /dev/vhost-vdpa-0 fail - untrusted verified "the driver claims IOTLB_PERSIST and drops mappings: with it acked, the device could not reach its buffers after a reset"
