@@ -91,10 +91,11 @@ static bool wanted(dev_t rdev, const dev_t *want, size_t n_want)
 
 static void note_failure(struct holder_scan *s, int e, int pid)
 {
+	/* the lowest pid is named: /proc lists in no promised order */
 	if (e == EACCES || e == EPERM) {
-		if (!s->n_denied++)
+		if (!s->n_denied++ || pid < s->denied_pid)
 			s->denied_pid = pid;
-	} else if (!s->n_failed++) {
+	} else if (!s->n_failed++ || pid < s->failed_pid) {
 		s->failed_errno = e;
 		s->failed_pid = pid;
 	}

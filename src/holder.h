@@ -66,7 +66,7 @@ struct holder_scan {
 	size_t n_seen;	 /* processes listed in /proc */
 	size_t n_gone;	 /* exited while being read: skipped */
 	size_t n_denied; /* descriptors refused (EACCES/EPERM) */
-	int denied_pid;	 /* the first of them */
+	int denied_pid;	 /* the lowest pid of them */
 	size_t n_failed; /* descriptors unreadable for another reason */
 	int failed_errno, failed_pid;
 	int proc_errno; /* /proc itself could not be listed (0: it could) */

@@ -13,6 +13,9 @@ expected_list() {
 backport-6.6 vdpa0   net    pci/0000:3b:00.2          mlx5_core         vhost_vdpa   /dev/vhost-vdpa-0  3  256
 backport-6.6 vpnet0  net    pci/0000:00:01.0          vp-vdpa           vhost_vdpa   /dev/vhost-vdpa-1  3  256
 busy         net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
+holders-6.12 blk0    block  vdpasim_blk               -                 vhost_vdpa   /dev/vhost-vdpa-1  1  256
+holders-6.12 net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
+holders-6.12 net1    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-2  3  256
 liar-6.12    liar0   net    pci/0000:00:05.0          liar_vdpa         vhost_vdpa   /dev/vhost-vdpa-0  3  256
 mixed-6.12   eni0    -      -                         alibaba-eni-vdpa  vhost_vdpa   /dev/vhost-vdpa-1  -  -
 mixed-6.12   loose2  block  vdpasim_blk               -                 -            -                  1  256
