@@ -180,6 +180,7 @@ struct fake_scenario {
 	bool datapath; /* devices process their virtqueues (fake_datapath.c) */
 	struct fake_proc_cfg *procs; /* the host's processes (/proc/PID), none by default */
 	size_t nprocs;
+	bool host_procs; /* "host_processes": /proc is the real one (benchmarks) */
 };
 
 /* Loads and validates; any problem ends the process with a message. */

@@ -638,6 +638,8 @@ static enum pathkind classify(const char *path)
 		return P_DEVDIR;
 	if (!strncmp(path, "/sys/", 5) && fake_sysfs_path(path))
 		return P_SYS;
+	if (g_sc.host_procs)
+		return P_OTHER;
 	if (!strcmp(path, "/proc") || !strcmp(path, "/proc/"))
 		return P_PROCDIR;
 	if (fake_proc_path(path))
