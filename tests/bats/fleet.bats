@@ -64,6 +64,8 @@ load helpers
 		run --separate-stderr fake "$s" probe --all --datapath=force --timeout=0.3 --json
 		[[ $status == 3 || $status == 5 ]] && continue # no device at all
 		while read -r name want; do
+			# a device a process of the scenario holds cannot be probed (holders-6.12)
+			[[ $(jq -r --arg n "$name" '.devices[] | select(.name == $n) | .exit_code' <<<"$output") == 6 ]] && continue
 			got=$(jq -r --arg n "$name" '.devices[] | select(.name == $n) | .verdict.status' <<<"$output")
 			[[ $got == "$want" ]] || fail "$s/$name: predicted $want, the probe says $got"
 			n=$((n + 1))
