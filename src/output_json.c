@@ -390,8 +390,7 @@ static json_object *holder_object(const struct holder_info *h)
 		return NULL;
 	o = json_object_new_object();
 	procs = json_object_new_array();
-	json_object_object_add(o, K_STATUS,
-			       jstr(h->status == HOLDER_HELD ? "held" : "unknown"));
+	json_object_object_add(o, K_STATUS, jstr(h->status == HOLDER_HELD ? "held" : "unknown"));
 	for (size_t i = 0; i < h->n; i++) {
 		json_object *p = json_object_new_object();
 

@@ -147,7 +147,7 @@ static void m_busy_errors(FILE *f, const struct run *r)
 static const char *holder_state(const struct vdpa_device *d)
 {
 	if (d->holder.checked)
-		return d->holder.status == HOLDER_HELD	  ? "held"
+		return d->holder.status == HOLDER_HELD	 ? "held"
 		       : d->holder.status == HOLDER_FREE ? "free"
 							 : "unknown";
 	return d->opened ? "free" : "unknown"; /* opened: nobody else had it (exclusive open) */

@@ -7,8 +7,8 @@
  *   <pid> ioctl <fd> <name or 0xREQ> [in=0x...] = <rc> [out=0x...]
  *
  * For the feature ioctls (64 bits) and the status ioctls (8 bits) the value is logged: what was
- * written (SET_*) before the call, what came back (GET_*) after it. So the log says what QEMU acked with
- * VHOST_SET_BACKEND_FEATURES, which strace shows only as a pointer.
+ * written (SET_*) before the call, what came back (GET_*) after it. So the log says what QEMU acked
+ * with VHOST_SET_BACKEND_FEATURES, which strace shows only as a pointer.
  */
 #include <dlfcn.h>
 #include <errno.h>
