@@ -136,7 +136,7 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev libsmartcols-dev bats bats-assert bats-support \
 	    prometheus prometheus-node-exporter ansible-core curl systemd \
 	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
-	    qemu-system-x86 busybox-static cpio valgrind libclang-rt-14-dev \
+	    qemu-system-x86 seabios busybox-static cpio valgrind libclang-rt-14-dev \
 	    debhelper dpkg-dev lintian devscripts fakeroot binutils
 deps:
 	@tests/install-deps.sh $(DEB_PKGS)

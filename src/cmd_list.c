@@ -100,6 +100,8 @@ int cmd_list(struct run *r, const struct opts *o)
 		device_predict(&r->dev[i], r->host.kernel_release);
 		prediction_verdict(&r->dev[i].prediction, &r->dev[i].verdict);
 	}
+	/* who holds each node: one pass over /proc, nothing opened */
+	holder_attach(r, true);
 	/* management devices, for the JSON document */
 	for (size_t i = 0; dv->netlink_ok && i < dv->nl.n_mgmt; i++) {
 		r->mgmt = xrealloc(r->mgmt, (r->n_mgmt + 1) * sizeof(*r->mgmt));

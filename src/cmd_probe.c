@@ -320,6 +320,7 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 		else
 			evaluate(r, &r->dev[i], o, &dv, vmajor, run_probe);
 	}
+	holder_attach(r, false); /* who holds the busy ones; before judge(): reasons name them */
 	judge(r, run_probe);
 	discovery_free(&dv);
 	rc = signals_exit_code();

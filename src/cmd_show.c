@@ -42,6 +42,7 @@ int cmd_show(struct run *r, const struct opts *o)
 		}
 		codes[i] = d->exit_code;
 	}
+	holder_attach(r, false); /* who holds the busy ones */
 	rc = signals_exit_code();
 	if (!rc)
 		rc = exit_combine(codes, r->n_dev);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "feature_bits.h"
+#include "holder.h"
 #include "model.h"
 #include "table.h"
 
@@ -74,6 +75,12 @@ static const char *c_char_device(const void *row, char *buf, size_t len)
 	return or_dash(DEV(row)->char_device);
 }
 
+/* who has the node open: "PID COMM (VM)", "-" when free or not looked up, "?" when unknown */
+static const char *c_holder(const void *row, char *buf, size_t len)
+{
+	return holder_cell(DEV(row), buf, len);
+}
+
 static const char *c_max_vqs(const void *row, char *buf, size_t len)
 {
 	if (!DEV(row)->nl.has_max_vqs)
@@ -131,6 +138,7 @@ static const struct table_col list_cols[] = {
 	{ "MAX-VQ-SIZE", "max virtqueue size", TC_DEFAULT | TC_RIGHT, c_max_vq_size, NULL },
 	{ "PREDICTED", "verdict predicted for the running kernel", TC_DEFAULT, c_verdict,
 	  k_verdict },
+	{ "HOLDER", "who has the node open: PID COMM (VM); ? unknown", TC_DEFAULT, c_holder, NULL },
 	{ "REASON", "why the prediction is what it is", 0, c_reason, NULL },
 };
 
@@ -182,6 +190,7 @@ static const struct table_col check_cols[] = {
 	{ "VERDICT", "trusted, untrusted or unknown", TC_DEFAULT, c_verdict, k_verdict },
 	{ "BASIS", "predicted, advertised, probed, verified", TC_DEFAULT, c_basis, NULL },
 	{ "EXIT", "the device's own exit code", 0, c_exit, NULL },
+	{ "HOLDER", "who holds a busy node: PID COMM (VM)", 0, c_holder, NULL },
 	{ "REASON", "why, with what was observed", TC_DEFAULT, c_reason, NULL },
 };
 

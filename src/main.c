@@ -22,11 +22,12 @@ const struct command commands[] = {
 	  "Lists every vDPA device of the host from sysfs (/sys/bus/vdpa) joined with the\n"
 	  "vdpa generic netlink family: name, class, management device, parent driver,\n"
 	  "bound driver (vhost_vdpa, virtio_vdpa or none), vhost-vdpa node, max virtqueues\n"
-	  "and max virtqueue size, and the verdict vdpactl's table of parent drivers\n"
-	  "predicts for the running kernel. Opens no character device and works as an\n"
-	  "ordinary user. A device bound to virtio_vdpa has no vhost-vdpa node: a note on\n"
-	  "stderr says how to rebind it. Without the netlink family (no CONFIG_VDPA) sysfs\n"
-	  "alone is used and stderr says so.",
+	  "and max virtqueue size, the verdict vdpactl's table of parent drivers predicts\n"
+	  "for the running kernel, and who holds each node (HOLDER: PID COMM (VM), from\n"
+	  "/proc; - free, ? unknown: run as root). Opens no character device and works\n"
+	  "as an ordinary user. A device bound to virtio_vdpa has no vhost-vdpa node: a\n"
+	  "note on stderr says how to rebind it. Without the netlink family (no\n"
+	  "CONFIG_VDPA) sysfs alone is used and stderr says so.",
 	  CMD_TABLE_OPTS },
 	{ "show", cmd_show, "DEV... | --all",
 	  "open each vhost-vdpa device: features, status, limits, config",

@@ -41,6 +41,7 @@ void run_free(struct run *r)
 		free(d->note);
 		free(d->config_raw);
 		err_list_free(&d->errors);
+		holder_info_free(&d->holder);
 	}
 	free(r->dev);
 	r->dev = NULL;

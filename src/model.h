@@ -13,6 +13,7 @@
 #include "config.h"
 #include "errors.h"
 #include "feature_bits.h"
+#include "holder.h"
 #include "host.h"
 #include "netlink.h"
 #include "parents.h"
@@ -88,6 +89,9 @@ struct vdpa_device {
 	struct verdict verdict;
 	uint64_t required;	   /* check --require: backend feature mask asked for */
 	uint64_t required_missing; /* ...and the bits of it that are not offered */
+
+	/* who has the node open (holder.h): list looks for every device, the others when busy */
+	struct holder_info holder;
 
 	struct err_list errors;
 };

@@ -381,6 +381,29 @@ static json_object *prediction_object(const struct prediction *p)
 	return o;
 }
 
+/* null when free (or not looked up); else who holds it, and why the list may be short */
+static json_object *holder_object(const struct holder_info *h)
+{
+	json_object *o, *procs;
+
+	if (!h->checked || h->status == HOLDER_FREE)
+		return NULL;
+	o = json_object_new_object();
+	procs = json_object_new_array();
+	json_object_object_add(o, K_STATUS, jstr(h->status == HOLDER_HELD ? "held" : "unknown"));
+	for (size_t i = 0; i < h->n; i++) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, K_PID, json_object_new_int(h->procs[i].pid));
+		json_object_object_add(p, K_COMM, str_or_null(h->procs[i].comm));
+		json_object_object_add(p, K_VM, str_or_null(h->procs[i].vm));
+		json_object_array_add(procs, p);
+	}
+	json_object_object_add(o, K_PROCESSES, procs);
+	json_object_object_add(o, K_ERRORS, errors_array(&h->errors));
+	return o;
+}
+
 static json_object *require_object(const struct vdpa_device *d)
 {
 	json_object *o = json_object_new_object();
@@ -411,6 +434,7 @@ static json_object *device_object(const struct vdpa_device *d)
 					     : NULL);
 	json_object_object_add(o, K_VDPA, vdpa_object(d));
 	json_object_object_add(o, K_NOTE, str_or_null(d->note));
+	json_object_object_add(o, K_HOLDER, holder_object(&d->holder));
 
 	if (d->backend_features.valid) {
 		json_object *bf = ns_mask(d->backend_features.v, NS_BACKEND, 16);

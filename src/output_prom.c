@@ -143,6 +143,45 @@ static void m_busy_errors(FILE *f, const struct run *r)
 			   (double)r->dev[i].errors.n);
 }
 
+/* "free", "held" or "unknown": what is established about the holder of a device with a node */
+static const char *holder_state(const struct vdpa_device *d)
+{
+	if (d->holder.checked)
+		return d->holder.status == HOLDER_HELD	 ? "held"
+		       : d->holder.status == HOLDER_FREE ? "free"
+							 : "unknown";
+	return d->opened ? "free" : "unknown"; /* opened: nobody else had it (exclusive open) */
+}
+
+static void m_holder(FILE *f, const struct run *r)
+{
+	static const char *const states[] = { "free", "held", "unknown" };
+
+	family(f, "vdpactl_device_holder", "gauge",
+	       "Who has the device node open: a state set (free, held, unknown: /proc could not "
+	       "tell, never counted as free); devices with a node only.");
+	for (size_t i = 0; i < r->n_dev; i++)
+		for (size_t k = 0; r->dev[i].has_devt && k < ARRAY_SIZE(states); k++)
+			dev_sample(f, "vdpactl_device_holder", &r->dev[i], "state", states[k],
+				   !strcmp(holder_state(&r->dev[i]), states[k]));
+	family(f, "vdpactl_device_holder_info", "gauge",
+	       "A process that holds the device (value 1): pid, command name and, for QEMU, the "
+	       "VM name of -name guest=NAME (empty if none).");
+	for (size_t i = 0; i < r->n_dev; i++) {
+		const struct holder_info *h = &r->dev[i].holder;
+
+		for (size_t k = 0; h->checked && k < h->n; k++) {
+			fputs("vdpactl_device_holder_info{device=\"", f);
+			label_value(f, r->dev[i].name);
+			fprintf(f, "\",pid=\"%d\",comm=\"", h->procs[k].pid);
+			label_value(f, h->procs[k].comm);
+			fputs("\",vm=\"", f);
+			label_value(f, h->procs[k].vm);
+			fputs("\"} 1\n", f);
+		}
+	}
+}
+
 static void m_run(FILE *f, const struct run *r, const struct metrics_run *m)
 {
 	const struct host_info *h = &r->host;
@@ -190,4 +229,5 @@ void output_prom(FILE *f, const struct run *r, const struct metrics_run *m)
 	m_basis(f, r);
 	m_advertised(f, r);
 	m_busy_errors(f, r);
+	m_holder(f, r);
 }

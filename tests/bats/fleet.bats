@@ -43,8 +43,8 @@ load helpers
 	run grep -c '^open /dev/vhost-vdpa' "$log"
 	assert_output 0
 	run -0 --separate-stderr fake mixed-6.12 list
-	assert_line --index 0 --regexp ' PREDICTED$'
-	assert_line --regexp '^vduse0 .* untrusted$'
+	assert_line --index 0 --regexp ' PREDICTED HOLDER$'
+	assert_line --regexp '^vduse0 .* untrusted +-$'
 	run -0 --separate-stderr fake mixed-6.12 list -n -r -o name,predicted,reason
 	assert_line --index 4 'vduse0 untrusted vduse\x20translates\x20with\x20.set_map\x20and\x20has\x20no\x20.reset_map:\x20vhost-vdpa\x20does\x20not\x20offer\x20IOTLB_PERSIST\x20for\x20it'
 	# an unknown parent predicts unknown; an old kernel predates the bit
@@ -69,6 +69,8 @@ load helpers
 		run --separate-stderr fake "$s" probe --all --datapath=force --timeout=0.3 --json
 		[[ $status == 3 || $status == 5 ]] && continue # no device at all
 		while read -r name want; do
+			# a device a process of the scenario holds cannot be probed (holders-6.12)
+			[[ $(jq -r --arg n "$name" '.devices[] | select(.name == $n) | .exit_code' <<<"$output") == 6 ]] && continue
 			got=$(jq -r --arg n "$name" '.devices[] | select(.name == $n) | .verdict.status' <<<"$output")
 			[[ $got == "$want" ]] || fail "$s/$name: predicted $want, the probe says $got"
 			n=$((n + 1))

@@ -13,6 +13,9 @@ expected_list() {
 backport-6.6 vdpa0   net    pci/0000:3b:00.2          mlx5_core         vhost_vdpa   /dev/vhost-vdpa-0  3  256
 backport-6.6 vpnet0  net    pci/0000:00:01.0          vp-vdpa           vhost_vdpa   /dev/vhost-vdpa-1  3  256
 busy         net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
+holders-6.12 blk0    block  vdpasim_blk               -                 vhost_vdpa   /dev/vhost-vdpa-1  1  256
+holders-6.12 net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
+holders-6.12 net1    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-2  3  256
 liar-6.12    liar0   net    pci/0000:00:05.0          liar_vdpa         vhost_vdpa   /dev/vhost-vdpa-0  3  256
 mixed-6.12   eni0    -      -                         alibaba-eni-vdpa  vhost_vdpa   /dev/vhost-vdpa-1  -  -
 mixed-6.12   loose2  block  vdpasim_blk               -                 -            -                  1  256
@@ -82,11 +85,11 @@ $want"
 
 @test "list text: one aligned row per device; notes (the driver_override rebind hint) on stderr" {
 	run -0 --separate-stderr fake mixed-6.12 list
-	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED$'
-	assert_row net0 net vdpasim_net - vhost_vdpa /dev/vhost-vdpa-0 3 256 trusted
-	assert_row vnet1 net vdpasim_net - virtio_vdpa - 3 256 trusted
-	assert_row loose2 block vdpasim_blk - - - 1 256 trusted
-	assert_row vduse0 net vduse - vhost_vdpa /dev/vhost-vdpa-2 2 256 untrusted
+	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED +HOLDER$'
+	assert_row net0 net vdpasim_net - vhost_vdpa /dev/vhost-vdpa-0 3 256 trusted -
+	assert_row vnet1 net vdpasim_net - virtio_vdpa - 3 256 trusted -
+	assert_row loose2 block vdpasim_blk - - - 1 256 trusted -
+	assert_row vduse0 net vduse - vhost_vdpa /dev/vhost-vdpa-2 2 256 untrusted -
 	assert_equal "${#lines[@]}" 7
 	assert_equal "$stderr" 'vdpactl: loose2: not bound to any driver: no vhost-vdpa interface; to use it: echo vhost_vdpa > /sys/bus/vdpa/devices/loose2/driver_override; echo loose2 > /sys/bus/vdpa/drivers_probe
 vdpactl: vnet1: bound to virtio_vdpa: no vhost-vdpa interface; to use it through vhost-vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/vnet1/driver_override; echo vnet1 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind; echo vnet1 > /sys/bus/vdpa/drivers_probe'
@@ -116,7 +119,12 @@ vnet1 -'
 	assert_line --index 0 'eni0 pci:0000:00:07.0'
 	assert_line --index 2 'net0 -'
 	run -0 --separate-stderr fake mixed-6.12 list -o +REASON
-	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED +REASON$'
+	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED +HOLDER +REASON$'
+	# a held node names its holder (the last default column: the fields before it stay put)
+	run -0 --separate-stderr fake holders-6.12 list -o name,holder -r -n
+	assert_output 'blk0 -
+net0 4242\x20qemu-system-x86\x20(web1)
+net1 5000\x20qemu-kvm\x20(db,1),\x205001\x20qemu-kvm\x20(db,1)'
 	# an empty host: nothing on stdout (libsmartcols prints no header without rows, as lsblk),
 	# and stderr says so
 	run -0 --separate-stderr fake empty list -r
@@ -124,7 +132,7 @@ vnet1 -'
 	assert_equal "$stderr" 'vdpactl: no vDPA devices'
 	# usage errors: an unknown column (the valid ones named), -o/-n/-r with --json, or on show
 	run -2 --separate-stderr fake mixed-6.12 list -o NAME,NODE
-	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --output: unknown column 'NODE' for list: use NAME, CLASS, MGMTDEV, PARENT, PARENT-DEV, BOUND, CHAR-DEVICE, MAX-VQS, MAX-VQ-SIZE, PREDICTED, REASON (any case)"
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --output: unknown column 'NODE' for list: use NAME, CLASS, MGMTDEV, PARENT, PARENT-DEV, BOUND, CHAR-DEVICE, MAX-VQS, MAX-VQ-SIZE, PREDICTED, HOLDER, REASON (any case)"
 	run -2 --separate-stderr fake mixed-6.12 list -o NAME,
 	run -2 --separate-stderr fake mixed-6.12 list --json -n
 	assert_jq '.errors[0] | [.op, .message]' '["--noheadings","it shapes text tables; the JSON document always holds every field"]'
@@ -193,7 +201,7 @@ vnet1 -'
 	assert_equal "$stderr" "vdpactl: vdpa netlink: CTRL_CMD_GETFAMILY: the kernel has no 'vdpa' generic netlink family
 hint: the kernel lacks CONFIG_VDPA (or the vdpa module is not loaded); sysfs alone is used"
 	run -0 --separate-stderr fake nonl-5.10 list
-	assert_line --regexp '^vdpa0 +- +- +- +vhost_vdpa +/dev/vhost-vdpa-0 +- +- +unknown$'
+	assert_line --regexp '^vdpa0 +- +- +- +vhost_vdpa +/dev/vhost-vdpa-0 +- +- +unknown +-$'
 }
 
 @test "list never opens a character device, as root and as an unprivileged user" {

@@ -235,9 +235,11 @@ EOF_T
 	assert_jq '.devices[0].verdict.basis' '"verified"'
 	run -0 --separate-stderr fake vp-6.12 check --probe --json vhost-vdpa-0
 	assert_jq '.devices[0].verdict.basis' '"probed"'
-	run -6 --separate-stderr fake busy check --probe
+	run -6 --separate-stderr fake busy check --probe --json
+	assert_jq '.devices[0].verdict.reason' '"the device could not be examined: Device or resource busy: held by pid 4242 (qemu-system-x86), VM vm1"'
+	# injected EBUSY: no process of the scenario holds it, so who does is unknown, never "nobody"
 	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-1=EBUSY' run -12 --separate-stderr fake sim-6.12 check --probe --require iotlb_persist
-	assert_line --index 2 --regexp "$(row_re /dev/vhost-vdpa-1 fail '?' unknown advertised 'the device could not be examined: Device or resource busy')"
+	assert_line --index 2 --regexp "$(row_re /dev/vhost-vdpa-1 fail '?' unknown advertised 'the device could not be examined: Device or resource busy: holder unknown: the device is busy but no process in /proc has it open (it closed it since, or runs in another PID namespace)')"
 }
 
 @test "check --probe --datapath/--timeout tune the probe as for probe; without --probe: exit 2" {

@@ -365,6 +365,18 @@ list_while_held() {
 		check_field "$1" "$d" .vdpa_device "$d" list_held
 		check_field "$1" "$d" '.errors | length' 0 list_held
 	done
+	# the holder from /proc: tests/vm/holder (not QEMU: no VM name); the others are free
+	check_field "$1" net0 '.holder | [.status, (.processes | map([.comm, .vm])), .errors] | tojson' \
+		'["held",[["holder",null]],[]]' list_held
+	for d in blk0 vpnet0 vpblk0; do
+		check_field "$1" "$d" .holder null list_held
+	done
+	# show names the same process: its pid, from the same /proc
+	local pid
+	pid=$(field "$1" net0 '.holder.processes[0].pid' list_held)
+	load_result "$1" busy_text
+	assert_equal "$(head -n 1 <<<"$stderr")" \
+		"vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy: held by pid $pid (holder)"
 }
 
 @test "6.1: vdpactl list (never opens a device) works while a device is held" {
@@ -392,6 +404,188 @@ holder_unaffected() {
 
 @test "6.12: the holder still uses its device after vdpactl was refused; then it is free again" {
 	holder_unaffected 6.12
+}
+
+# --- a real client: QEMU 7.2 (the host's qemu-system-x86_64) holds vpnet0 -------------------------
+# Started paused (-S, no guest OS, -m 16) with -netdev vhost-vdpa on vpnet0 (vp_vdpa) and a
+# virtio-net-pci on it, -name guest=vdpa-guest1,debug-threads=on as libvirt writes it, QMP on a
+# pipe (tests/vm/qmp), and tests/vm/vhost-log.c preloaded to log every vhost ioctl it makes.
+# vpnet0, not a simulator: QEMU writes its MAC into the device's config space when it realizes
+# the virtio-net device (virtio_net_device_realize()), and vdpa_sim keeps what is written there
+# after the release, which the later conformance tests would see; vpnet0 gets its own MAC
+# (52:54:00:12:34:56, mac= on the command line), which is already there.
+
+qemu_pid() {
+	load_result "$1" qemu_start
+	assert_equal "$status" 0
+	tail -n 1 <<<"$output"
+}
+
+qemu_held() {
+	local pid
+	pid=$(qemu_pid "$1")
+	[[ $pid =~ ^[0-9]+$ ]] || { echo "$1: no QEMU pid: $pid" >&2; return 1; }
+	load_result "$1" qemu_start
+	assert_line --index 0 '{"return": {}}'
+	# busy, exit 6, QEMU named on stderr and in JSON
+	load_result "$1" qemu_show
+	assert_equal "$status" 6
+	assert_equal "$(head -n 1 <<<"$stderr")" \
+		"vdpactl: $(chardev "$1" vpnet0): open: Device or resource busy: held by pid $pid (qemu-system-x86), VM vdpa-guest1"
+	load_result "$1" qemu_show_json
+	assert_equal "$status" 6
+	run jq -c '.devices[0] | [.exit_code, .holder, (.errors | map(.code))]' <<<"$output"
+	assert_output "[6,{\"status\":\"held\",\"processes\":[{\"pid\":$pid,\"comm\":\"qemu-system-x86\",\"vm\":\"vdpa-guest1\"}],\"errors\":[]},[\"busy\"]]"
+	# list: the same holder, the other three free, nothing unestablished
+	load_result "$1" qemu_list_json
+	assert_equal "$status" 0
+	local doc=$output
+	run jq -c '[.complete, ([.devices[] | [.name, (.holder.processes // [] | map(.pid))]] | sort)]' <<<"$doc"
+	assert_output "[true,[[\"blk0\",[]],[\"net0\",[]],[\"vpblk0\",[]],[\"vpnet0\",[$pid]]]]"
+	run jq -c '[.devices[] | select(.holder != null) | .holder.processes[0].vm]' <<<"$doc"
+	assert_output '["vdpa-guest1"]'
+	load_result "$1" qemu_metrics
+	assert_equal "$status" 0
+	assert_line "vdpactl_device_holder_info{device=\"vpnet0\",pid=\"$pid\",comm=\"qemu-system-x86\",vm=\"vdpa-guest1\"} 1"
+	assert_line 'vdpactl_device_holder{device="vpnet0",state="held"} 1'
+}
+
+@test "6.1: QEMU holds vpnet0: busy (6), its pid, comm and VM name in show, list and metrics" {
+	qemu_held 6.1
+}
+
+@test "6.12: QEMU holds vpnet0: busy (6), its pid, comm and VM name in show, list and metrics" {
+	qemu_held 6.12
+}
+
+qemu_probe_others() {
+	local verdict=untrusted code=10 d
+	[ "$1" = 6.12 ] && verdict=trusted code=0
+	load_result "$1" qemu_probe_all
+	assert_equal "$status" 12
+	run jq -c '[.exit_code, .summary.devices, .summary.failed]' <<<"$output"
+	assert_output '[12,4,1]'
+	check_field "$1" vpnet0 '[.exit_code, .verdict.status, .holder.processes[0].comm] | tojson' \
+		'[6,"unknown","qemu-system-x86"]' qemu_probe_all
+	for d in net0 blk0 vpblk0; do
+		check_field "$1" "$d" '[.exit_code, .verdict.status, .holder] | tojson' \
+			"[$code,\"$verdict\",null]" qemu_probe_all
+	done
+}
+
+@test "6.1: with QEMU holding one device, probe --all evaluates every other device" {
+	qemu_probe_others 6.1
+}
+
+@test "6.12: with QEMU holding one device, probe --all evaluates every other device" {
+	qemu_probe_others 6.12
+}
+
+qemu_unaffected() {
+	local pid before after
+	pid=$(qemu_pid "$1")
+	load_result "$1" qemu_state
+	assert_equal "$status" 0
+	before=$output
+	# paused before the guest starts (-S): QMP's "prelaunch"; the process sleeps; it holds the node
+	assert_line --index 0 '{"return": {"status": "prelaunch", "singlestep": false, "running": false}}'
+	assert_line --regexp '^State:[[:space:]]+S \(sleeping\)$'
+	assert_line --regexp "^fd [0-9]+ on $(chardev "$1" vpnet0)\$"
+	# after every vdpactl command above: the same state, the same descriptor, no vhost ioctl more
+	load_result "$1" qemu_after
+	assert_equal "$status" 0
+	after=$output
+	assert_equal "$after" "$before"
+	load_result "$1" qemu_quit
+	assert_equal "$status" 0
+	assert_line --index 0 '{"return": {}}'
+	assert_line exited
+	# QEMU gone: the device opens again and has no holder
+	load_result "$1" after_qemu
+	assert_equal "$status" 0
+	check_field "$1" vpnet0 '[.holder, .backend_features.raw] | tojson' \
+		"[null,\"$(expect "$1" vpnet0 backend)\"]" after_qemu
+}
+
+@test "6.1: QEMU keeps running and keeps the device while vdpactl runs (QMP, /proc); then it is free" {
+	qemu_unaffected 6.1
+}
+
+@test "6.12: QEMU keeps running and keeps the device while vdpactl runs (QMP, /proc); then it is free" {
+	qemu_unaffected 6.12
+}
+
+# What QEMU 7.2 does to the device, every vhost ioctl (logged by tests/vm/vhost-log.c; its IOTLB
+# write()s are not logged). Paused (-S) it opens it, acknowledges it (status
+# ACKNOWLEDGE|DRIVER), takes ownership, reads features, device id and IOVA range, installs call
+# eventfds and writes the MAC into config space (virtio_net_device_realize()), and negotiates no
+# backend features: QEMU does that in vhost_dev_set_features() (hw/virtio/vhost.c), from
+# vhost_dev_start(), when the guest's driver sets DRIVER_OK. tests/vm/qtest-virtio-net plays
+# that driver through QEMU's qtest protocol, then QMP "cont" runs the VM: QEMU starts the device
+# (features, FEATURES_OK, backend features, vrings, DRIVER_OK), and on quit stops it (reset;
+# GET_VRING_BASE is refused without SUSPEND). It acks IOTLB_MSG_V2|IOTLB_BATCH (0x6) of what is
+# offered, 0xe on 6.1 and 0x10e on 6.12: never IOTLB_PERSIST (tests/vm/README.md).
+qemu_ioctls() {
+	load_result "$1" qemu_drive
+	assert_equal "$status" 0
+	assert_output "status 0x000000000000000f
+{\"return\": {}}
+device started"
+	load_result "$1" qemu_ioctls
+	assert_equal "$status" 0
+	run sed -E 's/^[0-9]+ ioctl [0-9]+ //' <<<"$output"
+	assert_output "VHOST_GET_FEATURES = 0 out=0x$2
+VHOST_VDPA_GET_IOVA_RANGE = 0
+VHOST_VDPA_GET_STATUS = 0 out=0x0
+VHOST_VDPA_SET_STATUS in=0x3 = 0
+VHOST_VDPA_GET_STATUS = 0 out=0x3
+VHOST_SET_OWNER = 0
+VHOST_GET_FEATURES = 0 out=0x$2
+VHOST_SET_VRING_CALL = 0
+VHOST_SET_VRING_CALL = 0
+VHOST_VDPA_GET_DEVICE_ID = 0
+VHOST_VDPA_GET_IOVA_RANGE = 0
+VHOST_GET_FEATURES = 0 out=0x$2
+VHOST_SET_VRING_CALL = 0
+VHOST_VDPA_GET_DEVICE_ID = 0
+VHOST_VDPA_SET_CONFIG = 0
+VHOST_SET_VRING_CALL = 0
+VHOST_SET_VRING_CALL = 0
+VHOST_SET_FEATURES in=0x300000000 = 0
+VHOST_VDPA_GET_STATUS = 0 out=0x3
+VHOST_VDPA_SET_STATUS in=0xb = 0
+VHOST_VDPA_GET_STATUS = 0 out=0xb
+VHOST_GET_BACKEND_FEATURES = 0 out=0x$3
+VHOST_SET_BACKEND_FEATURES in=0x6 = 0
+VHOST_SET_VRING_NUM = 0
+VHOST_SET_VRING_BASE = 0
+VHOST_SET_VRING_ADDR = 0
+VHOST_SET_VRING_KICK = 0
+VHOST_SET_VRING_NUM = 0
+VHOST_SET_VRING_BASE = 0
+VHOST_SET_VRING_ADDR = 0
+VHOST_SET_VRING_KICK = 0
+VHOST_VDPA_SET_VRING_ENABLE = 0
+VHOST_VDPA_SET_VRING_ENABLE = 0
+VHOST_VDPA_GET_STATUS = 0 out=0xb
+VHOST_VDPA_SET_STATUS in=0xf = 0
+VHOST_VDPA_GET_STATUS = 0 out=0xf
+VHOST_VDPA_SET_STATUS in=0x0 = 0
+VHOST_VDPA_GET_STATUS = 0 out=0x0
+VHOST_VDPA_SET_STATUS in=0x3 = 0
+VHOST_VDPA_GET_STATUS = 0 out=0x3
+VHOST_GET_VRING_BASE = -1 Operation not supported
+VHOST_GET_VRING_BASE = -1 Operation not supported
+VHOST_SET_VRING_CALL = 0
+VHOST_SET_VRING_CALL = 0"
+}
+
+@test "6.1: QEMU 7.2 acks backend features 0x6 of the offered 0xe when it starts the device (measured)" {
+	qemu_ioctls 6.1 10330bf8024 e
+}
+
+@test "6.12: QEMU 7.2 acks backend features 0x6 of the offered 0x10e: not IOTLB_PERSIST (measured)" {
+	qemu_ioctls 6.12 10330bf8024 10e
 }
 
 # --- vdpactl list: sysfs + netlink, against iproute2's vdpa ------------------------------------

@@ -47,6 +47,18 @@ busy_all	vdpactl show --all --json
 list_held	vdpactl list --json
 holder_finish	touch /tmp/holder.go; i=0; until [ -s /tmp/holder.rc ]; do i=$((i + 1)); [ $i -lt 200 ] || exit 99; sleep 0.05; done; cat /tmp/holder.out; cat /tmp/holder.err >&2; exit "$(cat /tmp/holder.rc)"
 after_holder	vdpactl show --json /dev/vhost-vdpa-0
+qemu_start	ulimit -l unlimited; dev=$(awk '$1 == "vpnet0" { print $2 }' /tmp/devices); mkfifo /tmp/qmp.in /tmp/qmp.out /tmp/qt.in /tmp/qt.out && { VHOST_LOG=/tmp/vhost.log LD_PRELOAD=/usr/local/bin/vhost-log.so qemu-system-x86_64 -name guest=vdpa-guest1,debug-threads=on -S -nodefaults -no-user-config -machine pc -accel tcg,tb-size=16 -m 16 -display none -monitor none -serial none -chardev pipe,id=qmp,path=/tmp/qmp -mon chardev=qmp,mode=control -qtest pipe:/tmp/qt -qtest-log /dev/null -netdev vhost-vdpa,vhostdev=$dev,id=vdpa0 -device virtio-net-pci,netdev=vdpa0,mac=52:54:00:12:34:56,addr=0x5,romfile= </dev/null >/tmp/qemu.out 2>/tmp/qemu.err & echo $! >/tmp/qemu.pid; } && qmp greeting && cat /tmp/qemu.pid || { cat /tmp/qemu.err >&2; exit 1; }
+qemu_state	p=$(cat /tmp/qemu.pid); dev=$(awk '$1 == "vpnet0" { print $2 }' /tmp/devices); qmp '{"execute":"query-status"}'; grep '^State:' /proc/$p/status; for f in /proc/$p/fd/*; do [ "$(stat -L -c %t:%T "$f" 2>/dev/null)" = "$(stat -c %t:%T $dev)" ] && echo "fd ${f##*/} on $dev"; done; echo "vhost ioctls: $(wc -l </tmp/vhost.log)"
+qemu_show	vdpactl show vpnet0
+qemu_show_json	vdpactl show --json vpnet0
+qemu_list_json	vdpactl list --json
+qemu_probe_all	vdpactl probe --all --json --datapath=off
+qemu_metrics	vdpactl metrics
+qemu_after	p=$(cat /tmp/qemu.pid); dev=$(awk '$1 == "vpnet0" { print $2 }' /tmp/devices); qmp '{"execute":"query-status"}'; grep '^State:' /proc/$p/status; for f in /proc/$p/fd/*; do [ "$(stat -L -c %t:%T "$f" 2>/dev/null)" = "$(stat -c %t:%T $dev)" ] && echo "fd ${f##*/} on $dev"; done; echo "vhost ioctls: $(wc -l </tmp/vhost.log)"
+qemu_drive	qtest-virtio-net 5 && qmp '{"execute":"cont"}' && i=0 && until grep -q 'VHOST_VDPA_SET_STATUS in=0xf ' /tmp/vhost.log; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/qemu.err >&2; exit 1; }; sleep 0.05; done && echo "device started"
+qemu_quit	p=$(cat /tmp/qemu.pid); qmp '{"execute":"quit"}'; i=0; while [ -e /proc/$p ] && ! grep -q '^State:.*Z' /proc/$p/status; do i=$((i + 1)); [ $i -lt 400 ] || exit 1; sleep 0.05; done; echo exited; cat /tmp/qemu.err >&2
+qemu_ioctls	cat /tmp/vhost.log
+after_qemu	vdpactl show --json vpnet0
 nlprobe	nlprobe
 nlprobe_noack	nlprobe -A get-dev=nosuchdev get-config=nosuchdev get-mgmtdev=nosuchdev
 nlprobe_cap	nlprobe -C get-dev=nosuchdev get-config=blk0 get-config=vpblk0
@@ -134,6 +146,9 @@ real_vm_boot() {
 
 	# measuring helpers of the fake kernel: static for the guest, dynamic (under the fake) for
 	# the host; and the fake itself, for the conformance tests
+	# the LD_PRELOAD logger of the guest's QEMU's vhost ioctls (what it acks)
+	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -shared -fPIC -o "$tools/guest/vhost-log.so" \
+		"$ROOT/tests/vm/vhost-log.c" -ldl || { echo "cannot build tests/vm/vhost-log.c" >&2; return 1; }
 	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/nlprobe" \
 		"$ROOT/tests/fake/nlprobe.c" &&
 		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/vduse-mk" \
@@ -161,7 +176,8 @@ real_vm_boot() {
 		(
 			rc=0
 			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
-				--add "$hooks" \
+				--add "$hooks" --add "$tools/guest/vhost-log.so" --add "$ROOT/tests/vm/qmp" \
+				--add "$ROOT/tests/vm/qtest-virtio-net" --qemu \
 				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
 				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
 				--timeout "${VM_TIMEOUT:-180}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?

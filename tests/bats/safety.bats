@@ -109,9 +109,10 @@ Try 'vdpactl --help' for more information."
 }
 
 @test "open EBUSY: exit 6 with the busy hint, not retried" {
+	# injected: no process of the scenario holds it, so the holder is unknown, never "none"
 	FAKE_VDPA_LOG=$BATS_TEST_TMPDIR/fake.log FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-0=EBUSY' \
 		run -6 --separate-stderr fake sim-6.12 show /dev/vhost-vdpa-0
-	assert_equal "$stderr" "vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy
+	assert_equal "$stderr" "vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy: holder unknown: the device is busy but no process in /proc has it open (it closed it since, or runs in another PID namespace)
 hint: the device is in use, e.g. by QEMU; vdpactl does not retry or disturb it"
 	run grep -c '^open /dev/vhost-vdpa-0' "$BATS_TEST_TMPDIR/fake.log"
 	assert_output "1"
@@ -144,7 +145,7 @@ hint: run as root or grant access to the device node (e.g. a udev rule)"
 
 @test "a device held by another process (busy scenario): exit 6, reported, not retried" {
 	run -6 --separate-stderr fake busy show vhost-vdpa-0
-	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy"
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: /dev/vhost-vdpa-0: open: Device or resource busy: held by pid 4242 (qemu-system-x86), VM vm1"
 	run -6 --separate-stderr fake busy show --all --json
 	assert_schema
 	assert_jq '.devices[0].errors[0].code' '"busy"'

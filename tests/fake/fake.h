@@ -125,6 +125,32 @@ struct fake_modparam {
 	char *value;
 };
 
+/*
+ * A process of the fake host (its /proc/PID, fake_proc.c): the processes a scenario lists are
+ * the host's whole process table as /proc shows it.
+ */
+struct fake_fd_cfg {
+	int fd;
+	int dev_index; /* N of /dev/vhost-vdpa-N, or -1 */
+	char *path;    /* else: a real file the descriptor refers to ("/dev/null") */
+	unsigned flags; /* open flags as fdinfo shows them (octal in "flags:") */
+};
+
+/* When the process exits while being read: from this step on its /proc entries are gone. */
+enum fake_exit_at { FAKE_EXIT_NEVER, FAKE_EXIT_FD_DIR, FAKE_EXIT_FD_LINK, FAKE_EXIT_FDINFO,
+		    FAKE_EXIT_COMM, FAKE_EXIT_CMDLINE };
+
+struct fake_proc_cfg {
+	int pid;
+	unsigned uid;
+	char *comm;
+	char *cmdline; /* NUL-separated arguments, each with its NUL */
+	size_t cmdline_len;
+	struct fake_fd_cfg *fds;
+	size_t nfds;
+	enum fake_exit_at exit_at;
+};
+
 struct fake_scenario {
 	char *path;
 	char *kernel;
@@ -152,6 +178,9 @@ struct fake_scenario {
 	char **nl_faults;
 	size_t nnl_faults;
 	bool datapath; /* devices process their virtqueues (fake_datapath.c) */
+	struct fake_proc_cfg *procs; /* the host's processes (/proc/PID), none by default */
+	size_t nprocs;
+	bool host_procs; /* "host_processes": /proc is the real one (benchmarks) */
 };
 
 /* Loads and validates; any problem ends the process with a message. */
@@ -356,6 +385,25 @@ bool fake_dp_kick(int fd, char *detail, size_t dlen);
 void fake_sysfs_build(const struct fake_scenario *sc, const char *root);
 /* Does this absolute path fall in a redirected /sys subtree? */
 bool fake_sysfs_path(const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* /proc/PID of the scenario's processes (fake_proc.c)                       */
+
+/* Build ROOT/proc/PID/{comm,cmdline,fd/,fdinfo/} (called once, from the private root set-up). */
+void fake_proc_build(const struct fake_scenario *sc, const char *root);
+/* "/proc/<digits>..." (a process directory, whatever the process). */
+bool fake_proc_path(const char *path);
+
+enum fake_proc_op { FAKE_PROC_OPEN, FAKE_PROC_OPENDIR, FAKE_PROC_STAT };
+/*
+ * What @op on the logical /proc path @path does: 0 and the real path to use in @use (ROOT/...
+ * or, for a descriptor link, the file it refers to; *dev_index the node's N or -1), or an
+ * errno: ENOENT (no such process, descriptor or file; or it exited, exit_at), EACCES (its
+ * descriptors, as proc_fd_permission() and ptrace_may_access() refuse another user's to a
+ * caller without privilege: euid != 0 and != the process's uid).
+ */
+int fake_proc_resolve(const struct fake_scenario *sc, const char *root, const char *path,
+		      enum fake_proc_op op, char *use, size_t len, int *dev_index);
 
 /* ------------------------------------------------------------------------ */
 /* The vdpa generic netlink peer (fake_netlink.c)                            */

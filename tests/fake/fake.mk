@@ -12,7 +12,8 @@ FAKE_DIR      := tests/fake
 FAKE_LIB      := $(FAKE_DIR)/libfakevdpa.so
 FAKE_SELFTEST := $(FAKE_DIR)/selftest
 FAKE_SRCS     := $(addprefix $(FAKE_DIR)/,fake_core.c fake_scenario.c fake_inject.c \
-                   fake_vhost.c fake_iotlb.c fake_sysfs.c fake_netlink.c fake_datapath.c)
+                   fake_vhost.c fake_iotlb.c fake_sysfs.c fake_netlink.c fake_datapath.c \
+                   fake_proc.c)
 FAKE_HDRS     := $(addprefix $(FAKE_DIR)/,fake.h fake_uapi.h fake_vdpa.h) src/compat.h
 
 FAKE_CFLAGS   ?= -O2 -g

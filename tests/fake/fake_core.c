@@ -551,6 +551,7 @@ static void root_ensure(void)
 	snprintf(path, sizeof(path), "%s/proc/devices", g_root);
 	make_proc_devices(path);
 	fake_sysfs_build(&g_sc, g_root);
+	fake_proc_build(&g_sc, g_root);
 	if (!REAL(realpath) || !REAL(realpath)(g_root, g_root_real))
 		snprintf(g_root_real, sizeof(g_root_real), "%s", g_root);
 }
@@ -625,7 +626,7 @@ static void reap_stale_roots(void)
 
 #define NODE_PREFIX "/dev/vhost-vdpa-"
 
-enum pathkind { P_OTHER, P_NODE, P_PROCDEV, P_DEVDIR, P_SYS };
+enum pathkind { P_OTHER, P_NODE, P_PROCDEV, P_DEVDIR, P_SYS, P_PROCDIR, P_PROC };
 
 static enum pathkind classify(const char *path)
 {
@@ -637,6 +638,12 @@ static enum pathkind classify(const char *path)
 		return P_DEVDIR;
 	if (!strncmp(path, "/sys/", 5) && fake_sysfs_path(path))
 		return P_SYS;
+	if (g_sc.host_procs)
+		return P_OTHER;
+	if (!strcmp(path, "/proc") || !strcmp(path, "/proc/"))
+		return P_PROCDIR;
+	if (fake_proc_path(path))
+		return P_PROC;
 	return P_OTHER;
 }
 
@@ -769,6 +776,31 @@ static int node_opened(int fd, struct fake_dev *d, int flags, int *err)
 	return fd;
 }
 
+/* open("/proc/PID/...") of the scenario's processes (fake_proc.c) */
+static int proc_open(enum ov v, const char *path, int flags, mode_t mode)
+{
+	char use[PATH_MAX + 64];
+	int fd, err, devi;
+
+	lock();
+	root_ensure();
+	err = fake_inject_check(FAKE_INJ_OPEN, path, -1);
+	if (err) {
+		fake_log("proc open %s = %s", path, result(-1, err, true));
+		unlock();
+		errno = err;
+		return -1;
+	}
+	err = fake_proc_resolve(&g_sc, g_root, path, FAKE_PROC_OPEN, use, sizeof(use), &devi);
+	fd = err ? -1 : real_open_v(v, AT_FDCWD, use, flags, mode);
+	if (!err && fd < 0)
+		err = errno;
+	fake_log("proc open %s %s = %s", path, open_flags(flags), result(fd, err, false));
+	unlock();
+	errno = err;
+	return fd;
+}
+
 static int do_open(enum ov v, int dirfd, const char *path, int flags, mode_t mode)
 {
 	char logical[PATH_MAX], rpath[PATH_MAX + 64];
@@ -780,6 +812,8 @@ static int do_open(enum ov v, int dirfd, const char *path, int flags, mode_t mod
 	if (!g_active || !path)
 		return real_open_v(v, dirfd, path, flags, mode);
 	k = classify(path);
+	if (k == P_PROC)
+		return proc_open(v, path, flags, mode);
 	if (k == P_OTHER && path[0] != '/' && is_at(v) && dirfd != AT_FDCWD && is_devdir_fd(dirfd)) {
 		/* openat(dirfd(opendir("/dev")), "vhost-vdpa-0") */
 		snprintf(logical, sizeof(logical), "/dev/%s", path);
@@ -1308,13 +1342,31 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 	do {                                                                                 \
 		char rpath_[PATH_MAX + 64], logical_[PATH_MAX];                              \
 		const char *use = (path);                                                    \
-		int dirfd2 = (dirfd), r, err, inj;                                           \
+		int dirfd2 = (dirfd), r, err, inj, pdev_ = -1;                               \
 		enum pathkind k;                                                             \
 		struct fake_dev *d;                                                          \
 		if (!g_active || !use)                                                       \
 			return realcall;                                                     \
 		k = classify(use);                                                           \
-		if (k == P_OTHER && use[0] != '/' && dirfd2 != AT_FDCWD &&                   \
+		if (k == P_PROC) {                                                           \
+			snprintf(logical_, sizeof(logical_), "%s", use);                     \
+			lock();                                                              \
+			root_ensure();                                                       \
+			err = fake_proc_resolve(&g_sc, g_root, logical_,                     \
+						strcmp(verb, "lstat") ? FAKE_PROC_STAT       \
+								      : FAKE_PROC_OPEN,      \
+						rpath_, sizeof(rpath_), &pdev_);             \
+			if (err) {                                                           \
+				fake_log("proc %s %s = %s", verb, logical_,                  \
+					 result(-1, err, false));                            \
+				unlock();                                                    \
+				errno = err;                                                 \
+				return -1;                                                   \
+			}                                                                    \
+			unlock();                                                            \
+			use = rpath_;                                                        \
+			dirfd2 = AT_FDCWD;                                                   \
+		} else if (k == P_OTHER && use[0] != '/' && dirfd2 != AT_FDCWD &&                   \
 		    is_devdir_fd(dirfd2)) {                                                  \
 			snprintf(logical_, sizeof(logical_), "/dev/%s", use);                \
 			k = P_NODE;                                                          \
@@ -1340,14 +1392,16 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 		}                                                                            \
 		r = realcall;                                                                \
 		err = errno;                                                                 \
-		d = k == P_NODE ? dev_from_path(logical_) : NULL;                            \
+		d = k == P_NODE		     ? dev_from_path(logical_)                        \
+		    : k == P_PROC && pdev_ >= 0 ? fake_dev_by_index((unsigned)pdev_)            \
+						: NULL;                                           \
 		if (r == 0 && d && S_ISREG((st)->st_mode)) {                                 \
 			PATCH_STAT(st, d);                                                   \
-			fake_log("%s %s = 0 (chr %u:%u)", verb, logical_, d->major,          \
-				 d->cfg->index);                                             \
+			fake_log("%s%s %s = 0 (chr %u:%u)", k == P_PROC ? "proc " : "", verb, \
+				 logical_, d->major, d->cfg->index);                         \
 		} else {                                                                     \
-			fake_log("%s%s %s = %s", k == P_SYS ? "sysfs " : "", verb, logical_, \
-				 result(r, err, false));                                     \
+			fake_log("%s%s %s = %s", k == P_SYS ? "sysfs " : k == P_PROC ? "proc " : "", \
+				 verb, logical_, result(r, err, false));                     \
 		}                                                                            \
 		unlock();                                                                    \
 		errno = err;                                                                 \
@@ -1495,7 +1549,8 @@ static DIR *do_opendir(const char *path)
 	DIR *dir;
 	int err, inj;
 
-	if (!g_active || !path || ((k = classify(path)) != P_DEVDIR && k != P_SYS))
+	if (!g_active || !path ||
+	    ((k = classify(path)) != P_DEVDIR && k != P_SYS && k != P_PROCDIR && k != P_PROC))
 		return REAL(opendir) ? REAL(opendir)(path) : NULL;
 	lock();
 	delay_unlocked(FAKE_INJ_OPENDIR, path, -1, NULL);
@@ -1506,6 +1561,23 @@ static DIR *do_opendir(const char *path)
 		unlock();
 		errno = inj;
 		return NULL;
+	}
+	if (k == P_PROCDIR || k == P_PROC) {
+		int devi;
+
+		root_ensure();
+		err = k == P_PROCDIR ? 0
+				     : fake_proc_resolve(&g_sc, g_root, path, FAKE_PROC_OPENDIR, rpath,
+							 sizeof(rpath), &devi);
+		if (k == P_PROCDIR)
+			snprintf(rpath, sizeof(rpath), "%s/proc", g_root);
+		dir = err ? NULL : REAL(opendir)(rpath);
+		if (!err && !dir)
+			err = errno;
+		fake_log("proc opendir %s = %s", path, dir ? "ok" : fake_errname(err));
+		unlock();
+		errno = err;
+		return dir;
 	}
 	if (k == P_SYS) {
 		redirect(rpath, sizeof(rpath), path);

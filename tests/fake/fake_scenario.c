@@ -754,6 +754,115 @@ static void load_params(const struct ctx *c, json_object *root, struct fake_scen
 	}
 }
 
+/* One "fds" entry of a process. */
+static void load_fd(const struct fake_scenario *sc, const struct ctx *c, json_object *o,
+		    struct fake_fd_cfg *f)
+{
+	static const char *const keys[] = { "fd", "device", "path", "o_path", "flags", NULL };
+	json_object *v = get(c, o, "device", json_type_int, false);
+	bool o_path;
+
+	check_keys(c, o, keys);
+	f->fd = (int)get_int(c, o, "fd", true, 0, 0, 1u << 20);
+	f->dev_index = -1;
+	if (v) {
+		unsigned idx = (unsigned)get_int(c, o, "device", true, 0, 0, (1u << 20) - 1);
+		bool found = false;
+
+		for (size_t i = 0; i < sc->ndevs; i++)
+			found |= sc->devs[i].has_index && sc->devs[i].index == idx;
+		if (!found)
+			bad(c, "device", "no device has index %u (/dev/vhost-vdpa-%u)", idx, idx);
+		f->dev_index = (int)idx;
+	}
+	f->path = get(c, o, "path", json_type_string, false) ? get_str(c, o, "path", NULL) : NULL;
+	if ((f->dev_index >= 0) == (f->path != NULL))
+		bad(c, "device", "give exactly one of \"device\" and \"path\"");
+	if (f->path && f->path[0] != '/')
+		bad(c, "path", "must be absolute");
+	o_path = get_bool(c, o, "o_path", false, false);
+	/* QEMU opens the node O_RDWR (qemu_open() adds O_CLOEXEC); fdinfo adds O_LARGEFILE */
+	f->flags = (unsigned)get_int(c, o, "flags", false, o_path ? 012000000 : 02100002, 0,
+				     077777777);
+	if (o_path)
+		f->flags |= 010000000;
+}
+
+/* "processes": the host's process table as /proc shows it (fake_proc.c). */
+static void load_procs(const struct ctx *c, json_object *root, struct fake_scenario *sc)
+{
+	static const char *const keys[] = { "pid", "uid", "comm", "cmdline", "fds", "exits", NULL };
+	static const char *const exits[] = { "never", "fd_dir", "fd_link", "fdinfo", "comm",
+					     "cmdline", NULL };
+	json_object *a = get(c, root, "processes", json_type_array, false);
+
+	sc->nprocs = a ? json_object_array_length(a) : 0;
+	sc->procs = calloc(sc->nprocs ? sc->nprocs : 1, sizeof(*sc->procs));
+	if (!sc->procs)
+		fake_die("out of memory");
+	for (size_t i = 0; i < sc->nprocs; i++) {
+		json_object *o = json_object_array_get_idx(a, i), *args, *fds;
+		struct fake_proc_cfg *p = &sc->procs[i];
+		struct ctx pc = *c;
+		char *ex;
+
+		snprintf(pc.where, sizeof(pc.where), "processes[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			bad(c, "processes", "entry %zu is not an object", i);
+		check_keys(&pc, o, keys);
+		p->pid = (int)get_int(&pc, o, "pid", true, 0, 1, 4194304); /* PID_MAX_LIMIT */
+		for (size_t j = 0; j < i; j++)
+			if (sc->procs[j].pid == p->pid)
+				bad(&pc, "pid", "%d is used by processes[%zu] too", p->pid, j);
+		p->uid = (unsigned)get_int(&pc, o, "uid", false, 0, 0, 0xfffffffe);
+		p->comm = get_str(&pc, o, "comm", NULL);
+		if (strlen(p->comm) > 15) /* TASK_COMM_LEN - 1: the kernel cuts it */
+			bad(&pc, "comm", "longer than 15 bytes");
+		args = get(&pc, o, "cmdline", json_type_array, false);
+		for (size_t j = 0; args && j < json_object_array_length(args); j++) {
+			json_object *s = json_object_array_get_idx(args, j);
+			size_t l;
+
+			if (!json_object_is_type(s, json_type_string))
+				bad(&pc, "cmdline", "entry %zu is not a string", j);
+			l = (size_t)json_object_get_string_len(s);
+			p->cmdline = realloc(p->cmdline, p->cmdline_len + l + 1);
+			if (!p->cmdline)
+				fake_die("out of memory");
+			memcpy(p->cmdline + p->cmdline_len, json_object_get_string(s), l + 1);
+			p->cmdline_len += l + 1;
+		}
+		fds = get(&pc, o, "fds", json_type_array, false);
+		p->nfds = fds ? json_object_array_length(fds) : 0;
+		p->fds = calloc(p->nfds ? p->nfds : 1, sizeof(*p->fds));
+		if (!p->fds)
+			fake_die("out of memory");
+		for (size_t j = 0; j < p->nfds; j++) {
+			struct ctx fc = pc;
+
+			snprintf(fc.where, sizeof(fc.where), "processes[%zu].fds[%zu]", i, j);
+			load_fd(sc, &fc, json_object_array_get_idx(fds, j), &p->fds[j]);
+			for (size_t k = 0; k < j; k++)
+				if (p->fds[k].fd == p->fds[j].fd)
+					bad(&fc, "fd", "%d is listed twice", p->fds[j].fd);
+			/* an open (not O_PATH) file on a node: the device is busy (facts 1.1) */
+			for (size_t k = 0; p->fds[j].dev_index >= 0 && k < sc->ndevs; k++)
+				if (sc->devs[k].has_index &&
+				    (int)sc->devs[k].index == p->fds[j].dev_index &&
+				    !(p->fds[j].flags & 010000000))
+					sc->devs[k].busy = true;
+		}
+		ex = get_str(&pc, o, "exits", "never");
+		p->exit_at = FAKE_EXIT_NEVER;
+		for (size_t j = 0; exits[j]; j++)
+			if (!strcmp(ex, exits[j]))
+				p->exit_at = (enum fake_exit_at)j;
+		if (strcmp(ex, exits[p->exit_at]))
+			bad(&pc, "exits", "'%s': use never, fd_dir, fd_link, fdinfo, comm or cmdline", ex);
+		free(ex);
+	}
+}
+
 void fake_scenario_load(const char *path, struct fake_scenario *sc)
 {
 	static const char *const keys[] = { "kernel",
@@ -773,6 +882,8 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc)
 					    "module_parameters",
 					    "netlink_faults",
 					    "datapath",
+					    "processes",
+					    "host_processes",
 					    NULL };
 	struct ctx c = { .file = path, .where = "" };
 	enum json_tokener_error jerr = json_tokener_success;
@@ -861,5 +972,11 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc)
 	sc->datapath = get_bool(&c, root, "datapath", false, false);
 	load_mgmtdevs(&c, root, sc);
 	load_params(&c, root, sc);
+	load_procs(&c, root, sc);
+	/* the real /proc instead of the scenario's: no process can hold a fake node there, but a
+	 * scan costs what it costs on the host (tests/bench/holder-bench.sh) */
+	sc->host_procs = get_bool(&c, root, "host_processes", false, false);
+	if (sc->host_procs && sc->nprocs)
+		bad(&c, "host_processes", "true, but the scenario lists processes");
 	json_object_put(root);
 }

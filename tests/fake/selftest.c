@@ -879,6 +879,56 @@ static void case_busy(void)
 	T(stat("/dev/vhost-vdpa-0", &st) == 0 && S_ISCHR(st.st_mode), "the node exists");
 }
 
+/* The scenario's processes are the host's /proc (fake_proc.c): holders-6.12.json */
+static void case_procs(void)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *e;
+	struct stat st;
+	char buf[256];
+	int n = 0, fd;
+	ssize_t r;
+
+	while (dir && (e = readdir(dir)))
+		n += e->d_name[0] >= '1' && e->d_name[0] <= '9';
+	if (dir)
+		closedir(dir);
+	T(dir && n == 6, "/proc lists the scenario's 6 processes (got %d)", n);
+	T(stat("/proc/4242/fd/23", &st) == 0 && S_ISCHR(st.st_mode) &&
+		  st.st_rdev == makedev(236, 0),
+	  "a descriptor link stats as the node it refers to (236:0)");
+	T(stat("/proc/1/fd/0", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
+	  "a \"path\" descriptor stats as that file (/dev/null, 1:3)");
+	T(stat("/proc/4300/fd/3", &st) == 0 && st.st_rdev == makedev(236, 1),
+	  "an O_PATH descriptor refers to the node too");
+	T_ERR(stat("/proc/4242/fd/24", &st), ENOENT, "no such descriptor");
+	T_ERR(stat("/proc/77/comm", &st), ENOENT, "no such process");
+	fd = open("/proc/4300/fdinfo/3", O_RDONLY | O_CLOEXEC);
+	r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[r > 0 ? r : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+	T(strstr(buf, "flags:\t012000000\n") != NULL, "fdinfo flags of the O_PATH descriptor");
+	fd = open("/proc/4242/comm", O_RDONLY | O_CLOEXEC);
+	r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[r > 0 ? r : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+	T(!strcmp(buf, "qemu-system-x86\n"), "comm with its newline");
+	fd = open("/proc/5000/cmdline", O_RDONLY | O_CLOEXEC);
+	r = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	if (fd >= 0)
+		close(fd);
+	T(r == 73 && !memcmp(buf, "qemu-kvm\0-name\0db,,1\0-netdev\0", 29),
+	  "cmdline: the arguments with their NULs (got %zd bytes)", r);
+	T_ERR(dopen(0, O_RDWR), EBUSY, "a device a process has open is busy");
+	T_ERR(dopen(2, O_RDWR), EBUSY, "...every device a process has open");
+	fd = dopen(1, O_RDWR);
+	T(fd >= 0, "an O_PATH descriptor holds nothing: the device opens");
+	if (fd >= 0)
+		close(fd);
+}
+
 static void case_nomodule(void)
 {
 	DIR *dir = opendir("/dev");
@@ -1918,6 +1968,8 @@ static const struct tcase cases[] = {
 	{ "liar-6.12", "liar-6.12.json", case_liar, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "busy", "busy.json", case_busy, NULL, NULL, CLEAN_EXIT,
 	  { "open /dev/vhost-vdpa-0 O_RDWR|O_CLOEXEC = -1 EBUSY" } },
+	{ "procs", "holders-6.12.json", case_procs, NULL, NULL, CLEAN_EXIT,
+	  { "proc stat /proc/4242/fd/23 = 0 (chr 236:0)", "proc opendir /proc = ok" } },
 	{ "no-module", "no-module.json", case_nomodule, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "empty", "empty.json", case_empty, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "inject", "sim-6.12.json", case_inject,

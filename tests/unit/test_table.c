@@ -34,7 +34,7 @@ static void test_select(void)
 	   "list, check and features have tables; show has none");
 	ok(!table_select(list, NULL, false, &sel, &errs), "list: defaults");
 	is_str(names(list, &sel, buf, sizeof(buf)),
-	       "NAME,CLASS,MGMTDEV,PARENT,BOUND,CHAR-DEVICE,MAX-VQS,MAX-VQ-SIZE,PREDICTED",
+	       "NAME,CLASS,MGMTDEV,PARENT,BOUND,CHAR-DEVICE,MAX-VQS,MAX-VQ-SIZE,PREDICTED,HOLDER",
 	       "list's default columns");
 	ok(!table_select(check, NULL, false, &sel, &errs), "check: defaults");
 	is_str(names(check, &sel, buf, sizeof(buf)), "DEVICE,VERDICT,BASIS,REASON",
@@ -54,7 +54,7 @@ static void test_select(void)
 	is_str(errs.v[0].message,
 	       "unknown column 'NODE' for list: use NAME, CLASS, MGMTDEV, PARENT, PARENT-DEV, "
 	       "BOUND, "
-	       "CHAR-DEVICE, MAX-VQS, MAX-VQ-SIZE, PREDICTED, REASON (any case)",
+	       "CHAR-DEVICE, MAX-VQS, MAX-VQ-SIZE, PREDICTED, HOLDER, REASON (any case)",
 	       "it names every column");
 	ok(table_select(list, "NAME,", false, &sel, &errs) == -1, "an empty name is an error");
 	ok(table_select(list, "NAM", false, &sel, &errs) == -1, "a prefix is not a name");
