@@ -64,8 +64,8 @@ fail:
 		close(fd);
 	if (strcmp(op, "mkstemp"))
 		unlink(tmp);
-	err_add(errs, ERR_INTERNAL, e, path, op, NULL, "%s (the previous file, if any, is unchanged)",
-		strerror(e));
+	err_add(errs, ERR_INTERNAL, e, path, op, NULL,
+		"%s (the previous file, if any, is unchanged)", strerror(e));
 	free(tmp);
 	return VD_EXIT_INTERNAL;
 }

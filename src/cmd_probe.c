@@ -173,8 +173,8 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 }
 
 /* Open and identify. 0 with *fd open, or the device's exit code (the reason in vin.failure). */
-static int open_identify(struct vdpa_device *d, const struct discovery *dv, int vmajor,
-			 bool rdwr, int *fd)
+static int open_identify(struct vdpa_device *d, const struct discovery *dv, int vmajor, bool rdwr,
+			 int *fd)
 {
 	struct verdict_input *vin = &d->vin;
 	const struct vd_error *e;
@@ -196,7 +196,8 @@ static int open_identify(struct vdpa_device *d, const struct discovery *dv, int 
 	collect_device(d, *fd);
 	vin->identified = d->backend_features.valid && !vd_signal;
 	if (vin->identified) {
-		probe_add(d, STEP_IDENTIFY, PR_PASS, now_us() - t0, 0, "device id, features, limits");
+		probe_add(d, STEP_IDENTIFY, PR_PASS, now_us() - t0, 0,
+			  "device id, features, limits");
 		vin->persist_offered = d->backend_features.v & BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
 		fill_advertised(d);
 		return 0;
@@ -287,10 +288,10 @@ static int combine(const struct run *r)
 		int c = r->dev[i].exit_code;
 
 		out[i].code = c;
-		out[i].outcome = c == 0			   ? OUT_TRUSTED
+		out[i].outcome = c == 0			  ? OUT_TRUSTED
 				 : c == VD_EXIT_UNTRUSTED ? OUT_UNTRUSTED
-				 : c == VD_EXIT_UNKNOWN	   ? OUT_UNKNOWN
-							   : OUT_FAILED;
+				 : c == VD_EXIT_UNKNOWN	  ? OUT_UNKNOWN
+							  : OUT_FAILED;
 	}
 	rc = exit_evaluated(out, r->n_dev);
 	free(out);

@@ -205,7 +205,8 @@ static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, 
 			return -1;
 		}
 		if (pa < first || pa + pg - 1 > last) {
-			snprintf(why, why_len, "guard page at physical 0x%llx is outside the IOVA range",
+			snprintf(why, why_len,
+				 "guard page at physical 0x%llx is outside the IOVA range",
 				 (unsigned long long)pa);
 			return -1;
 		}
@@ -215,7 +216,8 @@ static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, 
 			if (r != MAP_FAILED)
 				munmap(r, pg);
 			snprintf(why, why_len,
-				 "IOVA 0x%llx (a guard page's physical address) is a mapped address of "
+				 "IOVA 0x%llx (a guard page's physical address) is a mapped "
+				 "address of "
 				 "this process",
 				 (unsigned long long)pa);
 			return -1;
@@ -450,7 +452,8 @@ static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t d
 		publish(c, 0, 0);
 		kick(c, 0);
 		if (!wait_used(c, 0, old, timeout_s))
-			return waited(detail, dlen, "the READ of sector 0 did not complete", timeout_s);
+			return waited(detail, dlen, "the READ of sector 0 did not complete",
+				      timeout_s);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		for (int i = 0; i < 512; i++)
 			changed += data[i] != FILL;
@@ -516,12 +519,12 @@ static void ctx_init(struct dp_ctx *c, const struct vdpa_device *d)
 }
 
 /* A step of the run failed or could not run: record it, the error, and the steps not run. */
-static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st,
-		    uint64_t t0, int errnum, struct dp_outcome *out, const char *fmt, ...)
+static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st, uint64_t t0,
+		    int errnum, struct dp_outcome *out, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st,
-		    uint64_t t0, int errnum, struct dp_outcome *out, const char *fmt, ...)
+static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st, uint64_t t0,
+		    int errnum, struct dp_outcome *out, const char *fmt, ...)
 {
 	va_list ap;
 

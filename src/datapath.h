@@ -44,7 +44,8 @@ struct dp_outcome {
 struct dp_params {
 	enum dp_mode mode;
 	double timeout_s;	   /* per round trip */
-	bool unsafe_identity_iova; /* test builds only (VDPACTL_TEST_HOOKS): IOVA = buffer address */
+	bool unsafe_identity_iova; /* test builds only (VDPACTL_TEST_HOOKS): IOVA = buffer address
+				    */
 };
 
 /* Pure: which guard the parent needs (mgmtdev/parent driver names may be NULL). */

@@ -12,8 +12,8 @@
 #include "util.h"
 
 /*
- * Kernel-internal errno (include/linux/errno.h) that leaks to userspace, e.g. from vhost_vdpa_open()
- * when the parent lacks an op.
+ * Kernel-internal errno (include/linux/errno.h) that leaks to userspace, e.g. from
+ * vhost_vdpa_open() when the parent lacks an op.
  */
 #define VD_ENOTSUPP 524
 

@@ -99,7 +99,7 @@ struct vdpa_device {
 /* Counts of a run, computed once (run_summarize) and printed by both renderers. */
 struct summary {
 	size_t devices, succeeded, failed;
-	bool has_verdicts; /* probe, check */
+	bool has_verdicts;		    /* probe, check */
 	size_t trusted, untrusted, unknown; /* unknown includes devices without a verdict */
 };
 
@@ -115,7 +115,7 @@ struct run {
 	bool gate_lines;	/* check: one line per device in text */
 	bool rendered;		/* the command printed its own output (metrics) */
 	struct summary summary;
-	bool listing;		/* list: discovery only, nothing opened */
+	bool listing; /* list: discovery only, nothing opened */
 	bool netlink_ok, have_sysfs;
 	struct sysfs_params params;
 	struct nl_mgmtdev *mgmt; /* list: management devices */

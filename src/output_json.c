@@ -139,9 +139,7 @@ static json_object *config_object(const struct vdpa_device *d)
 				val = ns_mask(v->v, NS_NET_STATUS, v->field->size * 2);
 				break;
 			case CFG_DUPLEX:
-				val = jstr(v->v == 1	 ? "full"
-							     : v->v == 0 ? "half"
-									 : "unknown");
+				val = jstr(v->v == 1 ? "full" : v->v == 0 ? "half" : "unknown");
 				break;
 			default:
 				val = json_object_new_uint64(v->v);
@@ -194,7 +192,8 @@ static json_object *netlink_config(const struct nl_config *c, enum dev_class cls
 	json_object_object_add(o, K_NEGOTIATED_FEATURES,
 			       c->has_negotiated ? device_mask(c->negotiated, cls) : NULL);
 	json_object_object_add(o, K_DEVICE_FEATURES,
-			       c->has_device_features ? device_mask(c->device_features, cls) : NULL);
+			       c->has_device_features ? device_mask(c->device_features, cls)
+						      : NULL);
 	json_object_object_add(o, K_CAPACITY, OPT(c->has_capacity, c->capacity));
 	json_object_object_add(o, K_BLK_SIZE, OPT(c->has_blk_size, c->blk_size));
 	json_object_object_add(o, K_SIZE_MAX, OPT(c->has_size_max, c->size_max));
@@ -246,8 +245,8 @@ static json_object *mgmtdevs_array(const struct run *r)
 		json_object_object_add(o, K_DEV_NAME, jstr(m->dev));
 		for (unsigned id = 0; m->has_classes && id < 64; id++)
 			if (m->classes & (UINT64_C(1) << id))
-				json_object_array_add(cls, jstr(class_name(
-								   class_from_device_id(id))));
+				json_object_array_add(cls,
+						      jstr(class_name(class_from_device_id(id))));
 		json_object_object_add(o, K_SUPPORTED_CLASSES, m->has_classes ? cls : NULL);
 		if (!m->has_classes)
 			json_object_put(cls);
@@ -298,16 +297,14 @@ static json_object *probes_array(const struct vdpa_device *d)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, K_ID, jstr(step_key(p->step)));
-		json_object_object_add(o, K_STATUS,
-				       jstr(probe_status_name(p->status)));
+		json_object_object_add(o, K_STATUS, jstr(probe_status_name(p->status)));
 		json_object_object_add(o, K_DURATION_US, json_object_new_uint64(p->duration_us));
 		json_object_object_add(o, K_ERROR,
 				       p->errnum ? str_or_null(errno_name(p->errnum)
 								       ? errno_name(p->errnum)
 								       : "EUNKNOWN")
 						 : NULL);
-		json_object_object_add(o, K_DETAIL,
-				       p->detail[0] ? jstr(p->detail) : NULL);
+		json_object_object_add(o, K_DETAIL, p->detail[0] ? jstr(p->detail) : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -335,22 +332,18 @@ static json_object *verdict_object(const struct vdpa_device *d)
 		json_object *ev = json_object_new_array();
 
 		json_object_object_add(co, K_ID, jstr(check_table[i].key));
-		json_object_object_add(co, K_STATUS,
-				       jstr(check_state_name(c->state)));
+		json_object_object_add(co, K_STATUS, jstr(check_state_name(c->state)));
 		json_object_object_add(co, K_ADVERTISED,
 				       c->state == CS_NOT_RUN ? NULL : tristate(c->advertised));
 		json_object_object_add(co, K_OBSERVED,
 				       c->state == CS_NOT_RUN ? NULL : tristate(c->observed));
-		json_object_object_add(
-			co, K_SEVERITY,
-			jstr(severity_name(check_table[i].severity)));
+		json_object_object_add(co, K_SEVERITY,
+				       jstr(severity_name(check_table[i].severity)));
 		for (size_t e = 0; e < c->n_evidence; e++)
 			json_object_array_add(ev, jstr(c->evidence[e]));
 		json_object_object_add(co, K_EVIDENCE, ev);
-		json_object_object_add(co, K_DETAIL,
-				       c->detail[0] ? jstr(c->detail) : NULL);
-		json_object_object_add(co, K_DESCRIPTION,
-				       jstr(check_table[i].title));
+		json_object_object_add(co, K_DETAIL, c->detail[0] ? jstr(c->detail) : NULL);
+		json_object_object_add(co, K_DESCRIPTION, jstr(check_table[i].title));
 		json_object_object_add(co, K_REMEDY, jstr(check_table[i].remedy));
 		json_object_array_add(checks, co);
 	}
@@ -373,10 +366,8 @@ static json_object *prediction_object(const struct prediction *p)
 	json_object_object_add(o, K_STATUS, jstr(verdict_status_name(p->status)));
 	json_object_object_add(o, K_REASON, jstr(p->reason));
 	json_object_object_add(o, K_PARENT, row ? jstr(row->name) : NULL);
-	json_object_object_add(o, K_PARENT_KIND,
-			       row ? jstr(parent_kind_name(row->kind)) : NULL);
-	json_object_object_add(o, K_PERSIST_SINCE,
-			       row && row->persist_major ? jstr(since) : NULL);
+	json_object_object_add(o, K_PARENT_KIND, row ? jstr(parent_kind_name(row->kind)) : NULL);
+	json_object_object_add(o, K_PERSIST_SINCE, row && row->persist_major ? jstr(since) : NULL);
 	json_object_object_add(o, K_SOURCE, row ? jstr(row->source) : NULL);
 	return o;
 }
@@ -423,8 +414,7 @@ static json_object *device_object(const struct vdpa_device *d)
 	json_object_object_add(o, K_NAME, jstr(d->name));
 	json_object_object_add(o, K_CHAR_DEVICE, str_or_null(d->char_device));
 	json_object_object_add(o, K_VDPA_DEVICE, str_or_null(d->vdpa_device));
-	json_object_object_add(
-		o, K_CLASS, d->device_id.valid ? jstr(class_name(d->cls)) : NULL);
+	json_object_object_add(o, K_CLASS, d->device_id.valid ? jstr(class_name(d->cls)) : NULL);
 	json_object_object_add(o, K_VIRTIO_DEVICE_ID, u64_or_null(&d->device_id));
 	json_object_object_add(o, K_MGMTDEV, str_or_null(d->mgmtdev));
 	json_object_object_add(o, K_PARENT, parent_object(d));
@@ -538,8 +528,7 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(host, K_HOSTNAME, str_or_empty_null(r->host.hostname));
 	json_object_object_add(host, K_MACHINE_ID, str_or_empty_null(r->host.machine_id));
 	json_object_object_add(host, K_BOOT_ID, str_or_empty_null(r->host.boot_id));
-	json_object_object_add(host, K_KERNEL_RELEASE,
-			       jstr(r->host.kernel_release));
+	json_object_object_add(host, K_KERNEL_RELEASE, jstr(r->host.kernel_release));
 	json_object_object_add(host, K_MACHINE, jstr(r->host.machine));
 	json_object_object_add(doc, K_HOST, host);
 	json_object_object_add(doc, K_TIME, jstr(r->host.time));

@@ -82,8 +82,8 @@ static void m_verdict(FILE *f, const struct run *r)
 	       "(trusted, untrusted, unknown); a device without a verdict is unknown.");
 	for (size_t i = 0; i < r->n_dev; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(st); k++) {
-			enum verdict_status s = r->dev[i].verdict.status ? r->dev[i].verdict.status
-									 : VS_UNKNOWN;
+			enum verdict_status s =
+				r->dev[i].verdict.status ? r->dev[i].verdict.status : VS_UNKNOWN;
 
 			dev_sample(f, "vdpactl_device_verdict", &r->dev[i], "verdict",
 				   verdict_status_name(st[k]), s == st[k]);

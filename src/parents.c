@@ -22,8 +22,7 @@
 
 const struct parent_desc parent_table[] = {
 	/* no parent device: matched by the management device */
-	{ "vdpa_sim", NAMES("vdpasim_net", "vdpasim_blk"),
-	  PK_RESET_MAP, 6, 7,
+	{ "vdpa_sim", NAMES("vdpasim_net", "vdpasim_blk"), PK_RESET_MAP, 6, 7,
 	  "drivers/vdpa/vdpa_sim/vdpa_sim.c, vdpasim_reset_map() (86f6c224c979 \"vdpa_sim: "
 	  "implement .reset_map support\", Linux 6.7)" },
 	{ "mlx5_vdpa", NAMES("mlx5_core", "mlx5_core.sf"), PK_RESET_MAP, 6, 7,
@@ -127,8 +126,8 @@ void parent_predict(const struct parent_desc *row, const char *who, const char *
 			 release, row->name);
 	} else
 		snprintf(out->reason, sizeof(out->reason),
-			 "kernel %s predates IOTLB_PERSIST for %s (Linux %u.%u)", release, row->name,
-			 row->persist_major, row->persist_minor);
+			 "kernel %s predates IOTLB_PERSIST for %s (Linux %u.%u)", release,
+			 row->name, row->persist_major, row->persist_minor);
 }
 
 void prediction_verdict(const struct prediction *p, struct verdict *out)
@@ -136,7 +135,7 @@ void prediction_verdict(const struct prediction *p, struct verdict *out)
 	memset(out, 0, sizeof(*out));
 	out->status = p->status;
 	out->basis = VB_PREDICTED;
-	out->severity = p->status == VS_TRUSTED ? SEV_INFO
+	out->severity = p->status == VS_TRUSTED	    ? SEV_INFO
 			: p->status == VS_UNTRUSTED ? SEV_HIGH
 						    : SEV_MEDIUM;
 	snprintf(out->reason, sizeof(out->reason), "%s", p->reason);

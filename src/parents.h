@@ -17,12 +17,12 @@ enum parent_kind {
 };
 
 struct parent_desc {
-	const char *name;	     /* the driver, as the table calls it */
-	const char *const *match;    /* sysfs parent-driver or management-device names */
+	const char *name;	  /* the driver, as the table calls it */
+	const char *const *match; /* sysfs parent-driver or management-device names */
 	enum parent_kind kind;
-	unsigned persist_major;	     /* first release where vhost-vdpa offers the bit; 0: none */
+	unsigned persist_major; /* first release where vhost-vdpa offers the bit; 0: none */
 	unsigned persist_minor;
-	const char *source;	     /* kernel source (file, function) and commit it comes from */
+	const char *source; /* kernel source (file, function) and commit it comes from */
 };
 
 extern const struct parent_desc parent_table[];

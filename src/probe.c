@@ -87,8 +87,8 @@ void probe_incomplete(struct vdpa_device *d, enum step_id step, int errnum, cons
 		return; /* the run-level error says it; the device gets no verdict */
 	err_add(&d->errors, ERR_INCOMPLETE, errnum, d->char_device, step_key(step), NULL, "%s",
 		why);
-	d->vin.probe_incomplete = d->vin.probe_incomplete || step_table[step].phase ==
-									PHASE_CONTROL;
+	d->vin.probe_incomplete =
+		d->vin.probe_incomplete || step_table[step].phase == PHASE_CONTROL;
 	if (step_table[step].phase == PHASE_CONTROL && !d->vin.probe_failure) {
 		snprintf(d->probe_failure, sizeof(d->probe_failure), "%s: %.160s", step_key(step),
 			 why);
@@ -143,12 +143,12 @@ static int step_memory(struct pctx *p)
 		probe_add(d, STEP_MEMORY, PR_FAIL, took(p), -rc, "%s", msg);
 		return stop(p, STEP_MEMORY, -rc, msg);
 	}
-	if (!d->iova_first.valid ||
-	    probe_pick_iova(d->iova_first.v, d->iova_last.v, p->mem.size,
-			    (uint64_t)(uintptr_t)p->mem.addr, (uint64_t)sysconf(_SC_PAGESIZE),
-			    &p->iova)) {
-		snprintf(msg, sizeof(msg), "no usable IOVA for %zu bytes in the device's IOVA range%s",
-			 p->mem.size, d->iova_first.valid ? "" : " (the range is unknown)");
+	if (!d->iova_first.valid || probe_pick_iova(d->iova_first.v, d->iova_last.v, p->mem.size,
+						    (uint64_t)(uintptr_t)p->mem.addr,
+						    (uint64_t)sysconf(_SC_PAGESIZE), &p->iova)) {
+		snprintf(msg, sizeof(msg),
+			 "no usable IOVA for %zu bytes in the device's IOVA range%s", p->mem.size,
+			 d->iova_first.valid ? "" : " (the range is unknown)");
 		probe_add(d, STEP_MEMORY, PR_FAIL, took(p), 0, "%s", msg);
 		return stop(p, STEP_MEMORY, 0, msg);
 	}
@@ -315,8 +315,7 @@ static void step_table_retained(struct pctx *p)
 	begin(p);
 	rc = vhost_iotlb(p->fd, IOTLB_OP_UPDATE, p->iova, p->mem.size, ua);
 	evidence(tbl, STEP_REMAP_OVERLAP);
-	probe_add(d, STEP_REMAP_OVERLAP, rc == -EFAULT ? PR_PASS : PR_FAIL, took(p),
-		  rc ? -rc : 0,
+	probe_add(d, STEP_REMAP_OVERLAP, rc == -EFAULT ? PR_PASS : PR_FAIL, took(p), rc ? -rc : 0,
 		  rc == -EFAULT ? "overlapping UPDATE refused (EEXIST, reported as EFAULT)"
 		  : rc == 0	? "overlapping UPDATE accepted: vhost-vdpa had no entry"
 				: "unexpected error");
@@ -340,8 +339,8 @@ static void step_table_retained(struct pctx *p)
 		probe_incomplete(d, STEP_REMAP_OVERLAP, -rc, "overlapping IOTLB UPDATE: %s",
 				 vd_strerror(-rc));
 	else if (rc2 || rc3)
-		probe_incomplete(d, rc2 ? STEP_INVALIDATE : STEP_REMAP, rc2 ? -rc2 : -rc3,
-				 "%s: %s", rc2 ? "IOTLB INVALIDATE" : "IOTLB UPDATE after INVALIDATE",
+		probe_incomplete(d, rc2 ? STEP_INVALIDATE : STEP_REMAP, rc2 ? -rc2 : -rc3, "%s: %s",
+				 rc2 ? "IOTLB INVALIDATE" : "IOTLB UPDATE after INVALIDATE",
 				 vd_strerror(rc2 ? -rc2 : -rc3));
 }
 

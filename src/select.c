@@ -56,7 +56,8 @@ int select_devices(struct run *r, const struct opts *o, const struct discovery *
 			if (!paths[i] && (!rc || code == VD_EXIT_USAGE))
 				rc = code;
 		}
-		/* a bad DEV is 2; without a vhost-vdpa driver nothing can be one: 5 (no device kept) */
+		/* a bad DEV is 2; without a vhost-vdpa driver nothing can be one: 5 (no device
+		 * kept) */
 		code = rc == VD_EXIT_USAGE ? rc : driver_major(r, vmajor);
 		for (size_t i = 0; !rc && !code && i < o->n_args; i++) {
 			bool dup = false;
@@ -105,7 +106,6 @@ void annotate(const struct discovery *dv, struct vdpa_device *d)
 		discovery_annotate(dv, discovery_by_devt(dv, d->dev_major, d->dev_minor), d);
 	}
 }
-
 
 void device_predict(struct vdpa_device *d, const char *kernel_release)
 {

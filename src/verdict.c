@@ -63,11 +63,14 @@ const struct check_desc check_table[CHK_COUNT] = {
 					      "unmap "
 					      "before a reset and map again after" },
 	[CHK_PREDICTION_AGREES] = { CHK_PREDICTION_AGREES, "prediction_agrees",
-				    "the device offers IOTLB_PERSIST exactly when vdpactl's table of "
+				    "the device offers IOTLB_PERSIST exactly when vdpactl's table "
+				    "of "
 				    "parent drivers predicts it for this kernel",
 				    SEV_HIGH,
-				    "a parent that claims the bit where the table says it cannot keep "
-				    "mappings is suspect: run probe --datapath=force; else report the "
+				    "a parent that claims the bit where the table says it cannot "
+				    "keep "
+				    "mappings is suspect: run probe --datapath=force; else report "
+				    "the "
 				    "mismatch (a newer driver or a backport)" },
 };
 
@@ -87,8 +90,8 @@ const char *verdict_status_name(enum verdict_status s)
 
 const char *verdict_basis_name(enum verdict_basis b)
 {
-	return b == VB_VERIFIED	 ? "verified"
-	       : b == VB_PROBED	 ? "probed"
+	return b == VB_VERIFIED	   ? "verified"
+	       : b == VB_PROBED	   ? "probed"
 	       : b == VB_PREDICTED ? "predicted"
 				   : "advertised";
 }
@@ -227,9 +230,10 @@ static void untrusted_not_offered(const struct verdict_input *in, bool verified,
 	n = strlen(out->reason);
 	if (verified)
 		snprintf(out->reason + n, sizeof(out->reason) - n, "%s",
-			 in->dp_after == 1 ? "; observed: the mapping survived this reset anyway, "
-					     "without any promise"
-					   : "; observed: the device lost its translation on reset");
+			 in->dp_after == 1
+				 ? "; observed: the mapping survived this reset anyway, "
+				   "without any promise"
+				 : "; observed: the device lost its translation on reset");
 }
 
 /* IOTLB_PERSIST offered: does every control-plane check that the basis rests on agree? */
@@ -241,7 +245,8 @@ static bool control_disagrees(const struct verdict_input *in, struct verdict *ou
 	if (!in->probed)
 		return false;
 	if (in->probe_incomplete) {
-		set(out, VS_UNKNOWN, SEV_HIGH, "see the failed probe step and its errno; run again");
+		set(out, VS_UNKNOWN, SEV_HIGH,
+		    "see the failed probe step and its errno; run again");
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered but the probe could not complete: %s",
 			 in->probe_failure ? in->probe_failure : "a step failed");
@@ -278,9 +283,10 @@ static void trusted(const struct verdict_input *in, bool verified, struct verdic
 
 	set(out, VS_TRUSTED, SEV_INFO, "none needed: mappings may be kept across reset");
 	if (verified)
-		snprintf(out->reason, sizeof(out->reason),
-			 "IOTLB_PERSIST is offered and accepted, and the device reached its buffers "
-			 "through the mapping after a reset with no IOTLB write in between");
+		snprintf(
+			out->reason, sizeof(out->reason),
+			"IOTLB_PERSIST is offered and accepted, and the device reached its buffers "
+			"through the mapping after a reset with no IOTLB write in between");
 	else if (in->probed)
 		snprintf(out->reason, sizeof(out->reason),
 			 "IOTLB_PERSIST is offered and was accepted; the reset/verify probe "
@@ -291,8 +297,7 @@ static void trusted(const struct verdict_input *in, bool verified, struct verdic
 			 "evidence)");
 	n = strlen(out->reason);
 	if (in->checks[CHK_PREDICTION_AGREES].state == CS_FAIL && n < sizeof(out->reason))
-		n += (size_t)snprintf(out->reason + n, sizeof(out->reason) - n,
-				      "; finding: %s",
+		n += (size_t)snprintf(out->reason + n, sizeof(out->reason) - n, "; finding: %s",
 				      in->checks[CHK_PREDICTION_AGREES].detail);
 	if (!verified && in->dp_missing && n < sizeof(out->reason))
 		snprintf(out->reason + n, sizeof(out->reason) - n, "; data path not verified: %s",

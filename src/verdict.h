@@ -53,17 +53,17 @@ enum verdict_basis { VB_ADVERTISED, VB_PROBED, VB_VERIFIED, VB_PREDICTED };
 
 /* Everything the verdict depends on. */
 struct verdict_input {
-	bool identified;	    /* device opened and backend features read */
-	const char *failure;	    /* why not (busy, permission...), when !identified */
-	int failure_exit;	    /* its exit code (1-6), to choose the remedy */
-	bool persist_offered;	    /* GET_BACKEND_FEATURES has bit 8 */
-	const char *kernel_release; /* uname -r */
-	const char *parent_driver;  /* parent driver name, or NULL if unknown */
+	bool identified;	     /* device opened and backend features read */
+	const char *failure;	     /* why not (busy, permission...), when !identified */
+	int failure_exit;	     /* its exit code (1-6), to choose the remedy */
+	bool persist_offered;	     /* GET_BACKEND_FEATURES has bit 8 */
+	const char *kernel_release;  /* uname -r */
+	const char *parent_driver;   /* parent driver name, or NULL if unknown */
 	const char *host_persist_by; /* another device of this run that offers the bit, or NULL */
-	bool probed;		    /* the control-plane probe was started */
-	bool probe_incomplete;	    /* it stopped early on an unexpected error */
-	const char *probe_failure;  /* why, when incomplete */
-	const char *dp_missing;	    /* the data path was asked for and did not verify: why */
+	bool probed;		     /* the control-plane probe was started */
+	bool probe_incomplete;	     /* it stopped early on an unexpected error */
+	const char *probe_failure;   /* why, when incomplete */
+	const char *dp_missing;	     /* the data path was asked for and did not verify: why */
 	/* data-path verification: -1 not run, 0 failed/lost, 1 worked/survived */
 	int dp_before, dp_after, dp_compat_after;
 	struct check_result checks[CHK_COUNT];

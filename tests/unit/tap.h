@@ -24,9 +24,10 @@ static int tap_n, tap_failed;
 #define is_str(got, want, ...)                                                                     \
 	do {                                                                                       \
 		const char *g_ = (got), *w_ = (want);                                              \
-		ok(g_ && w_ ? !strcmp(g_, w_) : g_ == w_, __VA_ARGS__);                            \
+		ok(g_ &&w_ ? !strcmp(g_, w_) : g_ == w_, __VA_ARGS__);                             \
 		if (g_ && w_ ? strcmp(g_, w_) : g_ != w_)                                          \
-			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",                    \
+			       w_ ? w_ : "(null)");                                                \
 	} while (0)
 
 #define is_u64(got, want, ...)                                                                     \
@@ -34,7 +35,7 @@ static int tap_n, tap_failed;
 		uint64_t g_ = (got), w_ = (want);                                                  \
 		ok(g_ == w_, __VA_ARGS__);                                                         \
 		if (g_ != w_)                                                                      \
-			printf("#   got %" PRIu64 " (0x%" PRIx64 "), want %" PRIu64 " (0x%" PRIx64    \
+			printf("#   got %" PRIu64 " (0x%" PRIx64 "), want %" PRIu64 " (0x%" PRIx64 \
 			       ")\n",                                                              \
 			       g_, g_, w_, w_);                                                    \
 	} while (0)

@@ -74,7 +74,8 @@ int main(void)
 	/* without GET_CONFIG_SIZE (before 5.18) the offered features give the length */
 	is_u64(cfg_spec_len(CLASS_NET, 0x308000028ull), 12, "net MAC+MTU: 12 bytes (old-5.15 sim)");
 	is_u64(cfg_spec_len(CLASS_NET, 0), 0, "net without config features: nothing");
-	is_u64(cfg_spec_len(CLASS_BLOCK, 0x308001446ull), 36, "blk up to num_queues (MQ): 36 bytes");
+	is_u64(cfg_spec_len(CLASS_BLOCK, 0x308001446ull), 36,
+	       "blk up to num_queues (MQ): 36 bytes");
 	is_u64(cfg_spec_len(CLASS_BLOCK, 0), 8, "blk: capacity always exists");
 	return tap_done();
 }

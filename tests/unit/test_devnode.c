@@ -49,11 +49,14 @@ int main(void)
 	is_str(p, "./x", "relative path kept for verification");
 	free(p);
 	ok(errs.n == 0, "no errors so far");
-	ok(devarg_to_path("", NULL, &errs, &code) == NULL && errs.n == 1 && errs.v[0].code == ERR_USAGE,
+	ok(devarg_to_path("", NULL, &errs, &code) == NULL && errs.n == 1 &&
+		   errs.v[0].code == ERR_USAGE,
 	   "empty string is a usage error");
 	ok(devarg_to_path("vhost-vdpa-", NULL, &errs, &code) == NULL, "missing number rejected");
-	ok(devarg_to_path("vhost-vdpa-1x", NULL, &errs, &code) == NULL, "trailing garbage rejected");
-	ok(devarg_to_path("vhost-vdpa-99999999", NULL, &errs, &code) == NULL, "minor above 2^20-1 rejected");
+	ok(devarg_to_path("vhost-vdpa-1x", NULL, &errs, &code) == NULL,
+	   "trailing garbage rejected");
+	ok(devarg_to_path("vhost-vdpa-99999999", NULL, &errs, &code) == NULL,
+	   "minor above 2^20-1 rejected");
 	ok(devarg_to_path("vhost-vdpa--1", NULL, &errs, &code) == NULL, "negative rejected");
 	ok(devarg_to_path("vdpa0", NULL, &errs, &code) == NULL && errs.n == 6 && code == 2,
 	   "unknown vdpa name without discovery: usage error");

@@ -11,9 +11,12 @@ int main(void)
 	char *u;
 
 	ok(esc(plain) == plain, "nothing to escape: the string itself, no copy");
-	is_str(esc("a\x1b[2K\rb\nc\td\\e"), "a\\e[2K\\rb\\nc\\td\\\\e", "ESC, CR, LF, tab, backslash");
+	is_str(esc("a\x1b[2K\rb\nc\td\\e"), "a\\e[2K\\rb\\nc\\td\\\\e",
+	       "ESC, CR, LF, tab, backslash");
 	is_str(esc("x\x01\x7f"), "x\\x01\\x7f", "other C0 controls and DEL as \\xNN");
-	is_str(esc("\xc2\x9b" "31m"), "\\xc2\\x9b31m", "C1 control (8-bit CSI) as bytes");
+	is_str(esc("\xc2\x9b"
+		   "31m"),
+	       "\\xc2\\x9b31m", "C1 control (8-bit CSI) as bytes");
 	is_str(esc("\xff\xfe"), "\\xff\\xfe", "bytes that are not UTF-8");
 	is_str(esc("\xe2\x82"), "\\xe2\\x82", "a truncated sequence");
 	is_str(esc(NULL), "(null)", "NULL");

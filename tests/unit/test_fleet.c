@@ -46,11 +46,13 @@ int main(void)
 	       "mlx5 SF");
 	is_str(parent_lookup("pds_vdpa.vDPA", "auxiliary/pds_core.vDPA.1")->name, "pds_vdpa",
 	       "pds auxiliary driver");
-	ok(parent_lookup("liar_vdpa", "pci/0000:00:05.0") == NULL && parent_lookup(NULL, NULL) == NULL,
+	ok(parent_lookup("liar_vdpa", "pci/0000:00:05.0") == NULL &&
+		   parent_lookup(NULL, NULL) == NULL,
 	   "unknown parents");
 	for (size_t i = 0; i < parent_table_len; i++)
 		ok(parent_table[i].source[0] && parent_table[i].match[0] &&
-			   (parent_table[i].kind == PK_NO_RESET_MAP) == !parent_table[i].persist_major,
+			   (parent_table[i].kind == PK_NO_RESET_MAP) ==
+				   !parent_table[i].persist_major,
 		   "row %s: a source, names, and a release exactly when the bit can be offered",
 		   parent_table[i].name);
 
@@ -70,7 +72,8 @@ int main(void)
 	parent_predict(parent_lookup(NULL, "vdpasim_net"), "vdpasim_net", "garbage", &p);
 	ok(p.status == VS_UNKNOWN && strstr(p.reason, "unparsable"), "unparsable kernel: unknown");
 	parent_predict(parent_lookup(NULL, "vdpasim_net"), "vdpasim_net", "6.1.192", &p);
-	is_str(p.reason, "kernel 6.1.192 predates IOTLB_PERSIST for vdpa_sim (Linux 6.7)", "reason");
+	is_str(p.reason, "kernel 6.1.192 predates IOTLB_PERSIST for vdpa_sim (Linux 6.7)",
+	       "reason");
 
 	/* UTF-8 */
 	is_u64(utf8_seq_len((const unsigned char *)"a"), 1, "ASCII");

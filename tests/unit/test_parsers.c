@@ -47,8 +47,8 @@ static void done_errno(void)
 	struct nl_vdpa v = { 0 };
 	struct err_list errs = { 0 };
 
-	is_u64((uint64_t)-nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs),
-	       EIO, "DONE with -EIO ends the dump with EIO");
+	is_u64((uint64_t)-nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs), EIO,
+	       "DONE with -EIO ends the dump with EIO");
 	msg.done = 0;
 	ok(nl_replay_datagram(2, &msg, sizeof(msg), &v, NULL, NULL, &errs) == 0,
 	   "DONE with 0 ends it well");
@@ -122,7 +122,6 @@ static void dev_replies(void)
 	ok(nl_parse_dev(nlh, &d, &why) == -EBADMSG && strstr(why, "shorter"),
 	   "short message rejected: %s", why);
 	nl_dev_free(&d);
-
 }
 
 static void mgmt_config(void)
@@ -167,7 +166,6 @@ static void mgmt_config(void)
 	nlh = msg();
 	mnl_attr_put_u32(nlh, VDPA_ATTR_DEV_NET_STATUS, 1);
 	ok(nl_parse_config(nlh, &c, &why) == -EBADMSG, "a 4-byte status is rejected: %s", why);
-
 }
 
 static void sysfs_files(void)
@@ -186,7 +184,6 @@ static void sysfs_files(void)
 	ok(sysfs_parse_bool("Y") == 1 && sysfs_parse_bool("N") == 0 && sysfs_parse_bool("1") == 1 &&
 		   sysfs_parse_bool("maybe") == -1 && sysfs_parse_bool(NULL) == -1,
 	   "module parameter booleans");
-
 }
 
 static void iova_guard(void)

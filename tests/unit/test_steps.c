@@ -23,8 +23,8 @@ static json_object *path(json_object *o, const char *const *keys)
 }
 
 /* The schema enum at @keys must equal names[0..n) in order. */
-static void same_enum(json_object *schema, const char *const *keys, const char *(*name)(int),
-		      int n, const char *what)
+static void same_enum(json_object *schema, const char *const *keys, const char *(*name)(int), int n,
+		      const char *what)
 {
 	json_object *e = path(schema, keys);
 	size_t len = e ? json_object_array_length(e) : 0;
@@ -56,12 +56,16 @@ static const char *cstate_name(int i)
 int main(void)
 {
 	json_object *schema = json_object_from_file(SCHEMA_FILE);
-	static const char *const probe_id[] = { "$defs", "probe", "properties", "id", "enum", NULL };
-	static const char *const probe_st[] = { "$defs", "probe", "properties", "status", "enum",
-						NULL };
-	static const char *const check_id[] = { "$defs", "check", "properties", "id", "enum", NULL };
-	static const char *const check_st[] = { "$defs", "check", "properties", "status", "enum",
-						NULL };
+	static const char *const probe_id[] = {
+		"$defs", "probe", "properties", "id", "enum", NULL
+	};
+	static const char *const probe_st[] = { "$defs",  "probe", "properties",
+						"status", "enum",  NULL };
+	static const char *const check_id[] = {
+		"$defs", "check", "properties", "id", "enum", NULL
+	};
+	static const char *const check_st[] = { "$defs",  "check", "properties",
+						"status", "enum",  NULL };
 	struct vdpa_device d;
 
 	ok(schema != NULL, "the schema parses: %s", SCHEMA_FILE);
@@ -99,7 +103,8 @@ int main(void)
 	ok(d.n_probes == 3 && d.probes[2].step == STEP_DPC_AFTER, "data path: its own phase only");
 
 	/* dp_steps_for: the acked run and the compat run */
-	ok(dp_steps_for(true)->after == STEP_DP_AFTER && dp_steps_for(false)->setup == STEP_DPC_SETUP,
+	ok(dp_steps_for(true)->after == STEP_DP_AFTER &&
+		   dp_steps_for(false)->setup == STEP_DPC_SETUP,
 	   "data-path step sets");
 	ok(!step_applies(STEP_DATAPATH, true) && !step_applies(STEP_DP_SETUP, false) &&
 		   step_applies(STEP_SBF_PERSIST, false) && !step_applies(STEP_SBF_PERSIST, true),

@@ -92,7 +92,6 @@ static void control_plane(void)
 	verdict_compute(&in, &v);
 	ok(v.status == VS_UNTRUSTED && v.severity == SEV_HIGH && !strstr(v.reason, "contradiction"),
 	   "not offered, refused with another errno: no contradiction claimed: %s", v.reason);
-
 }
 
 static void failed_checks(void)
@@ -130,8 +129,10 @@ static void failed_checks(void)
 	in.parent_driver = "mlx5_core";
 	in.host_persist_by = "vpnet0";
 	verdict_compute(&in, &v);
-	ok(strstr(v.reason, "kernel 6.6.160 supports IOTLB_PERSIST (vpnet0 offers it) but the parent "
-			    "driver mlx5_core does not offer it") && !strstr(v.reason, "predates"),
+	ok(strstr(v.reason,
+		  "kernel 6.6.160 supports IOTLB_PERSIST (vpnet0 offers it) but the parent "
+		  "driver mlx5_core does not offer it") &&
+		   !strstr(v.reason, "predates"),
 	   "a backport kernel where another device offers the bit: the parent lacks it: %s",
 	   v.reason);
 	in.host_persist_by = NULL;
@@ -164,7 +165,6 @@ static void failed_checks(void)
 	verdict_compute(&in, &v);
 	ok(v.status == VS_UNKNOWN && strstr(v.reason, "busy") && strstr(v.remedy, "in use"),
 	   "busy: unknown with the reason and a remedy");
-
 }
 
 static void datapath_verdicts(void)
@@ -199,7 +199,8 @@ static void datapath_verdicts(void)
 	   "not offered but survived: still untrusted, observation recorded: %s", v.reason);
 	in.dp_after = 0;
 	verdict_compute(&in, &v);
-	ok(v.status == VS_UNTRUSTED && strstr(v.reason, "observed: the device lost its translation"),
+	ok(v.status == VS_UNTRUSTED &&
+		   strstr(v.reason, "observed: the device lost its translation"),
 	   "not offered and lost: untrusted with the observation");
 	in = base("6.12.117", true);
 	probed(&in, CS_PASS);
@@ -211,7 +212,6 @@ static void datapath_verdicts(void)
 	ok(strstr(v.reason, "; data path not verified: the data path does not work even before a "
 			    "reset") != NULL,
 	   "and the reason says the data path was not verified: %s", v.reason);
-
 }
 
 static void exit_codes(void)
@@ -234,16 +234,15 @@ static void exit_codes(void)
 	is_u64(exit_evaluated(a8, 2), 2, "bad input wins: 2");
 	is_u64(exit_evaluated(a9, 3), 1, "internal wins: 1");
 	is_u64(exit_evaluated(NULL, 0), 3, "no device: 3");
-
 }
 
 static void checks_table(void)
 {
 
 	/* the checks table: stable ids, every remedy set */
-	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised", "iotlb_persist_accepted",
-				       "reset_clears_status", "vhost_table_retained",
-				       "datapath_before_reset", "datapath_after_reset",
+	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised",    "iotlb_persist_accepted",
+				       "reset_clears_status",	      "vhost_table_retained",
+				       "datapath_before_reset",	      "datapath_after_reset",
 				       "datapath_after_reset_compat", "prediction_agrees" };
 	for (int i = 0; i < CHK_COUNT; i++)
 		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
