@@ -83,6 +83,14 @@ $want"
 	schema_check
 }
 
+# mixed-6.12's devices and their vhost-vdpa nodes ("-": none), sorted by name
+MIXED_NODES='eni0 /dev/vhost-vdpa-1
+loose2 -
+net0 /dev/vhost-vdpa-0
+sf0 /dev/vhost-vdpa-3
+vduse0 /dev/vhost-vdpa-2
+vnet1 -'
+
 @test "list text: one aligned row per device; notes (the driver_override rebind hint) on stderr" {
 	run -0 --separate-stderr fake mixed-6.12 list
 	assert_line --index 0 --regexp '^NAME +CLASS +MGMTDEV +PARENT +BOUND +CHAR-DEVICE +MAX-VQS +MAX-VQ-SIZE +PREDICTED +HOLDER$'
@@ -95,12 +103,7 @@ $want"
 vdpactl: vnet1: bound to virtio_vdpa: no vhost-vdpa interface; to use it through vhost-vdpa: echo vhost_vdpa > /sys/bus/vdpa/devices/vnet1/driver_override; echo vnet1 > /sys/bus/vdpa/drivers/virtio_vdpa/unbind; echo vnet1 > /sys/bus/vdpa/drivers_probe'
 	# every column is one word: awk finds the node in field 6
 	run -0 --separate-stderr bash -c "FAKE_VDPA_SCENARIO=$SCENARIOS/mixed-6.12.json LD_PRELOAD=$FAKE_LIB $VDPACTL list | awk 'NR > 1 {print \$1, \$6}'"
-	assert_output 'eni0 /dev/vhost-vdpa-1
-loose2 -
-net0 /dev/vhost-vdpa-0
-sf0 /dev/vhost-vdpa-3
-vduse0 /dev/vhost-vdpa-2
-vnet1 -'
+	assert_output "$MIXED_NODES"
 	run -0 --separate-stderr fake mixed-6.12 list --quiet
 	assert_output ''
 	assert_equal "$stderr" ''
@@ -108,12 +111,7 @@ vnet1 -'
 
 @test "list -o NAME,CHAR-DEVICE -n -r: exactly those columns, no header, one space; -o +COLS adds" {
 	run -0 --separate-stderr fake mixed-6.12 list -o NAME,CHAR-DEVICE -n -r
-	assert_output 'eni0 /dev/vhost-vdpa-1
-loose2 -
-net0 /dev/vhost-vdpa-0
-sf0 /dev/vhost-vdpa-3
-vduse0 /dev/vhost-vdpa-2
-vnet1 -'
+	assert_output "$MIXED_NODES"
 	# names in any case, --output= and the long options; + appends to the defaults
 	run -0 --separate-stderr fake mixed-6.12 list --output=name,parent-dev --noheadings --raw
 	assert_line --index 0 'eni0 pci:0000:00:07.0'
