@@ -35,8 +35,8 @@ FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize=alignment -fno-sani
 FUZZ_WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
                   -Wmissing-prototypes
 FUZZ_CPPFLAGS  := -D_GNU_SOURCE -DVDPACTL_VERSION='"$(VERSION)"' -Isrc \
-                  $(shell pkg-config --cflags libmnl json-c 2>/dev/null)
-FUZZ_LIBS      := $(shell pkg-config --libs libmnl json-c 2>/dev/null)
+                  $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null)
+FUZZ_LIBS      := $(shell pkg-config --libs $(PC_LIBS) 2>/dev/null)
 FUZZ_LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 FUZZ_LIB_OBJS  := $(FUZZ_LIB_SRCS:src/%.c=$(FUZZ_OBJDIR)/%.o)
 FUZZ_BINS      := $(FUZZ_ALL:%=$(FUZZ_OUT)/fuzz_%)
