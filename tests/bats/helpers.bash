@@ -3,6 +3,7 @@
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
+load table
 
 TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 VDPACTL=${VDPACTL:-$TESTS_DIR/../vdpactl}
@@ -54,28 +55,6 @@ assert_jq() {
 	local got
 	got=$(jq -c "$1" <<<"$output") || fail "jq failed on: $output"
 	[[ $got == "$2" ]] || fail "jq '$1': got '$got', want '$2'"
-}
-
-# row_re CELL...: an extended regexp for a table row holding exactly these cells, in order
-# (libsmartcols pads cells with one or more spaces)
-row_re() {
-	local re="" cell
-	for cell in "$@"; do
-		cell=$(printf '%s' "$cell" | sed 's/[][\.*^$()+?{}|]/\\&/g')
-		re+="${re:+ +}$cell"
-	done
-	printf '^%s$' "$re"
-}
-
-# assert_row CELL...: some line of $output is a table row of exactly these cells
-assert_row() {
-	assert_line --regexp "$(row_re "$@")"
-}
-
-# assert_only_row CELL...: $output is a header line and this one row
-assert_only_row() {
-	assert_equal "${#lines[@]}" 2
-	assert_line --index 1 --regexp "$(row_re "$@")"
 }
 
 # need_tool COMMAND PACKAGE: a test that needs COMMAND fails without it under make check (every

@@ -25,6 +25,7 @@
 bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
+load table
 load real_vm
 
 # What the kernels report, per kernel and device (measured; see tests/vm/README.md):
