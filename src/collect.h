@@ -8,7 +8,7 @@
 
 /*
  * Pure: how a failed read-only query errno is reported. Older kernels answer an ioctl they do
- * not know from the generic vhost path (EPERM before SET_OWNER, facts 1.4), so EPERM, ENOTTY,
+ * not know from the generic vhost path (EPERM before SET_OWNER, drivers/vhost/vhost.c vhost_dev_ioctl(): -EPERM before an owner), so EPERM, ENOTTY,
  * EOPNOTSUPP, ENOTSUPP and ENOBUFS mean "not supported here"; EINTR means interrupted;
  * anything else is unexpected.
  */

@@ -190,7 +190,7 @@ static const struct table_col check_cols[] = {
 	{ "VERDICT", "trusted, untrusted or unknown", TC_DEFAULT, c_verdict, k_verdict },
 	{ "BASIS", "predicted, advertised, probed, verified", TC_DEFAULT, c_basis, NULL },
 	{ "EXIT", "the device's own exit code", 0, c_exit, NULL },
-	{ "HOLDER", "who holds a busy node: PID COMM (VM)", 0, c_holder, NULL },
+	{ "HOLDER", "who holds a busy node: PID COMM (VM); - not busy", 0, c_holder, NULL },
 	{ "REASON", "why, with what was observed", TC_DEFAULT, c_reason, NULL },
 };
 

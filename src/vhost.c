@@ -2,7 +2,7 @@
 /*
  * vhost.c - the only code that opens, queries, writes to or closes a vhost-vdpa device.
  *
- * Safety (spec 5.1): nothing is opened unless stat() says it is a character device with the
+ * Safety: nothing is opened unless stat() says it is a character device with the
  * vhost-vdpa major, and nothing is issued on a descriptor unless fstat() confirms the same dev_t.
  */
 #include "vhost.h"

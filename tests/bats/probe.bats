@@ -39,7 +39,7 @@ EOF_T
 
 # Under AddressSanitizer most low addresses belong to its shadow memory: a physical guard
 # page's address may then be a mapped address of this process, and the data path must refuse
-# to run (spec 5.3) rather than risk identity DMA into it. True (after asserting exactly that)
+# to run rather than risk identity DMA into it. True (after asserting exactly that)
 # when this run is such a case; false otherwise, and the caller asserts the normal outcome.
 san_refused_pa_guard() {
 	[[ ${SAN:-0} == 1 ]] && [[ $(jqo -r '.devices[0].verdict.basis') == probed ]] || return 1
@@ -74,7 +74,7 @@ EOF_T
 		schema_add "$scen-$dev"
 		# Under AddressSanitizer most low addresses belong to its shadow memory: a physical
 		# guard page's address may then be a mapped address of this process, and the data
-		# path must refuse to run (spec 5.3) rather than risk identity DMA into it.
+		# path must refuse to run rather than risk identity DMA into it.
 		if san_refused_pa_guard; then
 			continue
 		fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Real-kernel layer, data path (issue 6): vdpactl probe --datapath on Debian's 6.1 and 6.12
-# kernels under QEMU, against what was measured by hand (../shared/testkernel/README.md):
+# kernels under QEMU, against what was measured by hand on these kernels:
 #   6.1 vdpasim_net/blk: lost after reset -> untrusted (verified)
 #   6.12 simulators: survive with IOTLB_PERSIST acked, lost without -> trusted (verified)
 #   vp_vdpa net and blk (--datapath=force): survive on both kernels -> trusted/verified on

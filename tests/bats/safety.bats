@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Safety (spec 5.1): nothing but a verified vhost-vdpa character device is opened or touched;
+# Safety: nothing but a verified vhost-vdpa character device is opened or touched;
 # every bad input is one clear error line with its documented exit code.
 load helpers
 

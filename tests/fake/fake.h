@@ -13,7 +13,7 @@
  *                   parent's translation (set_map / dma_map / platform IOMMU),
  *                   user-memory checks through /proc/self/maps
  *
- * All kernel rules cite vhost-vdpa-facts.md ("facts") by section.
+ * Every kernel rule cites its kernel source (file and function).
  * Everything here is hidden (-fvisibility=hidden); only the interposed libc
  * symbols and the fake_vdpa_* API of fake_vdpa.h are exported.
  */
@@ -47,7 +47,7 @@ enum fake_dma {
 	FAKE_DMA_PLATFORM, /* neither: vhost-vdpa drives the platform IOMMU */
 };
 
-/* Parent ops a scenario can declare (struct vdpa_config_ops, facts 4.1). */
+/* Parent ops a scenario can declare (struct vdpa_config_ops, include/linux/vdpa.h struct vdpa_config_ops). */
 enum fake_op {
 	FAKE_OP_SUSPEND,
 	FAKE_OP_RESUME,
@@ -64,7 +64,7 @@ enum fake_op {
 	FAKE_OP_COUNT
 };
 
-/* The device's parent in sysfs (facts 7): NULL bus = none (vdpa_sim: /sys/devices/<name>). */
+/* The device's parent in sysfs (drivers/vdpa/vdpa.c, the vdpa bus in sysfs): NULL bus = none (vdpa_sim: /sys/devices/<name>). */
 struct fake_parent {
 	char *bus;    /* "pci", "auxiliary", "vduse" (the VDUSE class device), or NULL */
 	char *bus_id; /* "0000:00:01.0", "mlx5_core.sf.1", the VDUSE device name */
@@ -108,7 +108,7 @@ struct fake_dev_cfg {
 	bool busy;
 };
 
-/* A management device (netlink MGMTDEV_GET; facts 6.1). */
+/* A management device (netlink MGMTDEV_GET; drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()). */
 struct fake_mgmt_cfg {
 	char *handle; /* "bus/dev" or "dev" */
 	char *bus;    /* NULL for bus-less mgmtdevs (vdpasim_net, vduse) */
@@ -361,7 +361,7 @@ bool fake_ioctl_lookup(const char *name, unsigned long *req);
 const char *fake_iotlb_type_name(unsigned type);
 int fake_iotlb_type_lookup(const char *name);
 
-/* Version gates (facts 1.3, 2, 4). */
+/* Version gates (drivers/vhost/vdpa.c vhost_vdpa_set_features(); drivers/vhost/vdpa.c vhost_vdpa_has_persistent_map(), Linux 6.7; include/linux/vdpa.h struct vdpa_config_ops). */
 bool fake_kv_rules67(unsigned long kver); /* IOTLB_PERSIST, DESC_ASID, compat reset */
 bool fake_kv_has_asid(unsigned long kver);
 
@@ -369,7 +369,7 @@ bool fake_kv_has_asid(unsigned long kver);
 int fake_iotlb_msg(struct fake_dev *d, uint32_t asid, const struct vhost_iotlb_msg *msg);
 /* Parent reset effect; drop = the parent throws its translation away. */
 void fake_parent_reset(struct fake_dev *d, bool drop);
-/* release(): tear vhost-vdpa's tables down (facts 1.1). */
+/* release(): tear vhost-vdpa's tables down (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()). */
 void fake_vhost_teardown(struct fake_dev *d);
 /* Parent restored to its initial translation (.reset_map / creation). */
 void fake_parent_initial(struct fake_dev *d, uint32_t asid);

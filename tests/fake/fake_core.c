@@ -647,7 +647,7 @@ static enum pathkind classify(const char *path)
 	return P_OTHER;
 }
 
-/* The nodes are root:root 0600 (facts 1.1): without CAP_DAC_OVERRIDE (here: euid 0) an open
+/* The nodes are root:root 0600 (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()): without CAP_DAC_OVERRIDE (here: euid 0) an open
  * for reading or writing is refused, as the VFS refuses it. */
 static bool node_denied(int flags)
 {
@@ -1262,7 +1262,7 @@ FAKE_EXPORT ssize_t read(int fd, void *buf, size_t count)
 	}
 	inj = fake_inject_check(FAKE_INJ_READ, NULL, (int)t->dev->cfg->index);
 	/* vhost-vdpa has no read handler: vfs_read() says EINVAL, or EBADF if
-	 * the file is not open for reading (facts 1.1). */
+	 * the file is not open for reading (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()). */
 	err = inj ? inj
 		  : (t->path_only || (t->flags & O_ACCMODE) == O_WRONLY ? EBADF : EINVAL);
 	fake_log("read %d %zu = %s", fd, count, result(-1, err, inj != 0));

@@ -4,7 +4,7 @@
  *
  * A write() to an eventfd that a device has as VHOST_SET_VRING_KICK fd (while the device is
  * DRIVER_OK and not suspended) makes the device process its split virtqueues at once, the way
- * vdpa_sim does it in its work item (facts 8 examples; drivers/vdpa/vdpa_sim):
+ * vdpa_sim does it in its work item ( examples; drivers/vdpa/vdpa_sim):
  *
  *   net:   every TX (vq 1) chain is copied, virtio-net header included, into the next RX
  *          (vq 0) chain: the simulator's loopback (QEMU's virtio-net on a UDP socket that

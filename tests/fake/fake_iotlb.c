@@ -4,7 +4,7 @@
  * translation (what the device would use for DMA), the IOTLB message handler
  * that keeps both, and user-memory checks through /proc/self/maps.
  *
- * Two tables per address space, on purpose (facts 3.3, 4.2, 5):
+ * Two tables per address space, on purpose (drivers/vhost/vdpa.c vhost_vdpa_va_map(): shared file-backed VMAs only; include/linux/vdpa.h struct vdpa_config_ops):
  *   d->as[asid]      vhost-vdpa's IOTLB: entries, pins, EEXIST on overlap.
  *                    Never touched by SET_STATUS(0); torn down on close.
  *   d->parent[asid]  the parent's translation, fed according to its DMA model:
@@ -305,7 +305,7 @@ static void parent_push(struct fake_dev *d, uint32_t asid)
 {
 	/* .set_map(asid, whole table): the parent rebuilds its translation from
 	 * vhost-vdpa's complete table; this is what "heals" a parent that
-	 * dropped its maps (facts 5.5). */
+	 * dropped its maps (). */
 	if (fake_iotlb_copy(&d->parent[asid], &d->as[asid]) == 0)
 		d->parent_identity[asid] = false;
 	d->set_map_pushes++;
@@ -343,7 +343,7 @@ void fake_parent_reset(struct fake_dev *d, bool drop)
 		return;
 	/* mlx5 <= 6.6 destroys its MRs (and builds a 1:1 DMA MR), vdpa_sim
 	 * <= 6.6 empties its IOTLBs, 6.7+ vdpa_sim compat reset restores
-	 * passthrough (facts 4.3). */
+	 * passthrough (include/linux/vdpa.h struct vdpa_config_ops: .reset_map). */
 	for (uint32_t a = 0; a < d->cfg->nas; a++)
 		fake_parent_initial(d, a);
 }
@@ -409,7 +409,7 @@ static int pa_map(struct fake_dev *d, uint32_t asid, const struct vhost_iotlb_ms
 	uint64_t limit = UINT64_MAX;
 	struct rlimit rl;
 
-	/* RLIMIT_MEMLOCK, no CAP_IPC_LOCK bypass (facts 3.3). */
+	/* RLIMIT_MEMLOCK, no CAP_IPC_LOCK bypass (drivers/vhost/vdpa.c vhost_vdpa_va_map(): shared file-backed VMAs only). */
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		limit = rl.rlim_cur / FAKE_PAGE_SIZE;
 	if (npages + fake_pinned_pages > limit)
@@ -449,7 +449,7 @@ static int va_map(struct fake_dev *d, uint32_t asid, const struct vhost_iotlb_ms
 		}
 		len = l.v[k].end - cur < left ? l.v[k].end - cur : left;
 		/* Only file-backed MAP_SHARED memory is mapped; anonymous or
-		 * private memory is skipped without error (facts 3.3). */
+		 * private memory is skipped without error (drivers/vhost/vdpa.c vhost_vdpa_va_map(): shared file-backed VMAs only). */
 		if (l.v[k].shared && l.v[k].file) {
 			r = vdpa_map(d, asid, map_iova, map_iova + len - 1, cur, msg->perm);
 			if (r)
@@ -613,7 +613,7 @@ FAKE_EXPORT int fake_vdpa_translate(unsigned dev_index, unsigned asid, uint64_t 
 				*hva = (void *)(uintptr_t)(m->uaddr + (iova - m->start));
 		} else if (!m && d->parent_identity[asid]) {
 			/* identity fallback: VA mode reads our own addresses,
-			 * PA mode reads physical memory (testkernel/README.md) */
+			 * PA mode reads physical memory (measured on the 6.1 test kernel) */
 			r = d->cfg->va_mode ? FAKE_VDPA_XLATE_OK : FAKE_VDPA_XLATE_PHYSICAL;
 			if (hva)
 				*hva = d->cfg->va_mode ? (void *)(uintptr_t)iova : NULL;

@@ -6,7 +6,7 @@
  * semaphore mode: its counter is the number of queued datagrams, so blocking, O_NONBLOCK,
  * poll and EINTR behave as on a socket) and hands every bind/getsockname/setsockopt/send/recv
  * on it to this file. Requests are answered the way the 6.1 and 6.12 kernels answer them
- * (facts 6; kernel sources drivers/vdpa/vdpa.c, net/netlink/{af_netlink,genetlink}.c; every
+ * (drivers/vdpa/vdpa.c, the vdpa netlink family; kernel sources drivers/vdpa/vdpa.c, net/netlink/{af_netlink,genetlink}.c; every
  * byte checked against the test VMs with tests/fake/nlprobe):
  *
  * - nlctrl CTRL_CMD_GETFAMILY "vdpa": name, id, version 1, hdrsize 0, maxattr (22 before
@@ -44,7 +44,7 @@
 #define SOL_NETLINK 270
 #endif
 
-/* vdpa family (facts 6.1, 6.2) */
+/* vdpa family (drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit(); drivers/vdpa/vdpa.c vdpa_dev_net_config_fill() puts a u16) */
 enum {
 	CMD_MGMTDEV_NEW = 1,
 	CMD_MGMTDEV_GET,
@@ -489,8 +489,8 @@ static const struct op ops[] = {
 	{ CMD_DEV_DEL, true, false, true, 0 },
 	{ CMD_DEV_GET, true, true, false, 0 },
 	{ CMD_DEV_CONFIG_GET, true, true, false, FAKE_KV(5, 17, 0) },  /* [inferred] */
-	{ CMD_DEV_VSTATS_GET, true, false, true, FAKE_KV(5, 19, 0) },  /* facts 6.1 */
-	{ CMD_DEV_ATTR_SET, true, false, true, FAKE_KV(6, 12, 0) },    /* facts 6.1 */
+	{ CMD_DEV_VSTATS_GET, true, false, true, FAKE_KV(5, 19, 0) },  /* drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit() */
+	{ CMD_DEV_ATTR_SET, true, false, true, FAKE_KV(6, 12, 0) },    /* drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit() */
 };
 
 static const struct op *op_find(uint8_t cmd)
@@ -982,7 +982,7 @@ static size_t dump_capacity(const struct fake_nlsock *s)
 
 static bool in_dumps(const struct fake_dev_cfg *d)
 {
-	return d->mgmtdev != NULL; /* devices without mgmtdev are skipped (facts 6.1) */
+	return d->mgmtdev != NULL; /* devices without mgmtdev are skipped (drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()) */
 }
 
 /*
@@ -1294,7 +1294,7 @@ static int vdpa_request(struct fake_nlsock *s, const struct nlmsghdr *h, uint8_t
 			return 0;
 		}
 		{
-			/* vendor statistics: net only, FEATURES_OK first (facts 6.1) */
+			/* vendor statistics: net only, FEATURES_OK first (drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()) */
 			const struct fake_dev *dev = fake_dev_at(i);
 			uint32_t qidx = 0;
 			size_t at;

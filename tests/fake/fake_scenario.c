@@ -47,8 +47,8 @@ struct ctx {
 	char where[96];
 };
 
-static _Noreturn FAKE_PRINTF(3, 4) void bad(const struct ctx *c, const char *field,
-					    const char *fmt, ...)
+static _Noreturn FAKE_PRINTF(3, 4) void bad(const struct ctx *c, const char *field, const char *fmt,
+					    ...)
 {
 	char msg[512];
 	va_list ap;
@@ -157,7 +157,8 @@ static uint64_t parse_hex(const struct ctx *c, const char *key, const char *s)
 		int h = hexval(*p);
 
 		if (h < 0 || n >= 16)
-			bad(c, key, "bad hex number '%s' (want e.g. \"0x17e\", at most 64 bits)", s);
+			bad(c, key, "bad hex number '%s' (want e.g. \"0x17e\", at most 64 bits)",
+			    s);
 		v = v << 4 | (uint64_t)h;
 	}
 	if (n == 0)
@@ -210,8 +211,8 @@ static uint8_t *parse_bytes(const struct ctx *c, const char *key, const char *s,
 }
 
 /* Optional per-vq array of integers; dflt fills it when absent. */
-static uint32_t *get_vq_array(const struct ctx *c, json_object *obj, const char *key,
-			      uint32_t nvqs, uint32_t dflt, uint32_t max)
+static uint32_t *get_vq_array(const struct ctx *c, json_object *obj, const char *key, uint32_t nvqs,
+			      uint32_t dflt, uint32_t max)
 {
 	json_object *a = get(c, obj, key, json_type_array, false);
 	uint32_t *v = calloc(nvqs, sizeof(*v));
@@ -298,9 +299,10 @@ static char *xasprintf_(const char *fmt, ...)
 }
 
 /*
- * The sysfs parent when the scenario does not say (facts 7): a "pci/BDF" or "auxiliary/NAME"
- * management device is the parent device, with the parent driver bound to it; VDUSE devices
- * sit under their VDUSE class device; vdpa_sim devices (and anything else) have none.
+ * The sysfs parent when the scenario does not say (drivers/vdpa/vdpa.c, the vdpa bus in sysfs): a
+ * "pci/BDF" or "auxiliary/NAME" management device is the parent device, with the parent driver
+ * bound to it; VDUSE devices sit under their VDUSE class device; vdpa_sim devices (and anything
+ * else) have none.
  */
 static void derive_parent(struct fake_dev_cfg *d)
 {
@@ -337,50 +339,12 @@ static void default_parent_path(struct fake_dev_cfg *d)
 	}
 }
 
-static void load_device(const struct fake_scenario *sc, struct ctx *c, json_object *o,
-			struct fake_dev_cfg *d)
+/* "parent": an object (bus, bus_id, driver, path), null, or absent (derived from the name) */
+static void load_parent(struct ctx *c, json_object *o, struct fake_dev_cfg *d)
 {
-	static const char *const keys[] = {
-		"index", "name", "mgmtdev", "parent_driver", "device_id", "device_features",
-		"config", "config_size", "config_pad", "vq_num_max", "nvqs", "ngroups", "nas",
-		"vq_groups", "vq_desc_groups", "vq_sizes", "iova_range", "dma", "va_mode", "ops",
-		"parent_backend_features", "backend_features_override", "features_required",
-		"reset_drops_maps", "reset_identity_fallback", "busy", "bound_driver", "parent",
-		"driver_override", "vendor_id", "vq_num_min", NULL
-	};
 	static const char *const parent_keys[] = { "bus", "bus_id", "driver", "path", NULL };
-	static const char *const range_keys[] = { "first", "last", NULL };
 	json_object *v;
-	size_t given;
-	uint8_t *bytes;
-	const char *s;
-	bool present;
 
-	(void)sc;
-	check_keys(c, o, keys);
-	d->name = get_str(c, o, "name", NULL);
-	if (strchr(d->name, '/') || !strcmp(d->name, ".") || !strcmp(d->name, ".."))
-		bad(c, "name", "'%s' is not a device name", d->name);
-	d->bound_driver = get_str_or_null(c, o, "bound_driver", "vhost_vdpa");
-	if (d->bound_driver && strcmp(d->bound_driver, "vhost_vdpa") &&
-	    strcmp(d->bound_driver, "virtio_vdpa"))
-		bad(c, "bound_driver", "'%s' is not vhost_vdpa, virtio_vdpa or null",
-		    d->bound_driver);
-	d->has_index = json_object_object_get_ex(o, "index", NULL);
-	if (d->bound_driver && !strcmp(d->bound_driver, "vhost_vdpa")) {
-		d->index = (unsigned)get_int(c, o, "index", true, 0, 0, (1u << 20) - 1);
-		d->has_index = true;
-	} else if (d->has_index) {
-		bad(c, "index", "only a device bound to vhost_vdpa has a vhost-vdpa-N node");
-	}
-	d->mgmtdev = get_str_or_null(c, o, "mgmtdev", NULL);
-	if (!json_object_object_get_ex(o, "mgmtdev", NULL))
-		bad(c, "mgmtdev", "missing required field (null: a device without management "
-				  "device)");
-	d->parent_driver = get_str(c, o, "parent_driver", NULL);
-	d->driver_override = get_str_or_null(c, o, "driver_override", NULL);
-	d->vendor_id = (uint32_t)get_int(c, o, "vendor_id", false, 0, 0, UINT32_MAX);
-	d->vq_num_min = (uint16_t)get_int(c, o, "vq_num_min", false, 1, 0, 0xffff);
 	if (json_object_object_get_ex(o, "parent", &v)) {
 		if (v && !json_object_is_type(v, json_type_object))
 			bad(c, "parent", "must be an object or null");
@@ -405,8 +369,14 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	}
 	if (d->parent.bus && !d->parent.path)
 		default_parent_path(d);
-	d->device_id = (uint32_t)get_int(c, o, "device_id", true, 0, 0, UINT32_MAX);
-	d->device_features = get_hex(c, o, "device_features", true, 0, NULL);
+}
+
+/* "config" bytes, padded with "config_pad" up to "config_size" */
+static void load_config(struct ctx *c, json_object *o, struct fake_dev_cfg *d)
+{
+	json_object *v;
+	size_t given;
+	uint8_t *bytes;
 
 	v = get(c, o, "config", json_type_string, true);
 	bytes = parse_bytes(c, "config", json_object_get_string(v), &given);
@@ -422,7 +392,11 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	memset(d->config, (int)pad, d->config_size);
 	memcpy(d->config, bytes, given);
 	free(bytes);
+}
 
+/* virtqueues, groups, address spaces and their sizes */
+static void load_vqs(struct ctx *c, json_object *o, struct fake_dev_cfg *d)
+{
 	d->vq_num_max = (uint16_t)get_int(c, o, "vq_num_max", true, 0, 1, 0xffff);
 	d->nvqs = (uint32_t)get_int(c, o, "nvqs", true, 0, 1, 0xffff);
 	d->ngroups = (uint32_t)get_int(c, o, "ngroups", true, 0, 1, 0xffff);
@@ -438,6 +412,14 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	for (uint32_t i = 0; i < d->nvqs; i++)
 		d->vq_size[i] = (uint16_t)sizes[i];
 	free(sizes);
+}
+
+/* "iova_range" and the DMA model ("dma", "va_mode") */
+static void load_dma(struct ctx *c, json_object *o, struct fake_dev_cfg *d)
+{
+	static const char *const range_keys[] = { "first", "last", NULL };
+	json_object *v;
+	const char *s;
 
 	v = get(c, o, "iova_range", json_type_object, true);
 	{
@@ -464,6 +446,13 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	d->va_mode = get_bool(c, o, "va_mode", true, false);
 	if (d->va_mode && d->dma == FAKE_DMA_PLATFORM)
 		bad(c, "va_mode", "a platform-IOMMU parent cannot use VA mode");
+}
+
+/* "ops": the struct vdpa_config_ops members the parent has */
+static void load_ops(struct ctx *c, json_object *o, struct fake_dev_cfg *d)
+{
+	json_object *v;
+	const char *s;
 
 	v = get(c, o, "ops", json_type_array, true);
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
@@ -482,7 +471,57 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 			bad(c, "ops", "op '%s' listed twice", s);
 		d->ops |= 1u << op;
 	}
+}
 
+static void load_device(const struct fake_scenario *sc, struct ctx *c, json_object *o,
+			struct fake_dev_cfg *d)
+{
+	/* clang-format off */
+	static const char *const keys[] = {
+		"index", "name", "mgmtdev", "parent_driver", "device_id", "device_features",
+		"config", "config_size", "config_pad", "vq_num_max", "nvqs", "ngroups", "nas",
+		"vq_groups", "vq_desc_groups", "vq_sizes", "iova_range", "dma", "va_mode", "ops",
+		"parent_backend_features", "backend_features_override", "features_required",
+		"reset_drops_maps", "reset_identity_fallback", "busy", "bound_driver", "parent",
+		"driver_override", "vendor_id", "vq_num_min", NULL
+	};
+	/* clang-format on */
+	bool present;
+
+	(void)sc;
+	check_keys(c, o, keys);
+	d->name = get_str(c, o, "name", NULL);
+	if (strchr(d->name, '/') || !strcmp(d->name, ".") || !strcmp(d->name, ".."))
+		bad(c, "name", "'%s' is not a device name", d->name);
+	d->bound_driver = get_str_or_null(c, o, "bound_driver", "vhost_vdpa");
+	if (d->bound_driver && strcmp(d->bound_driver, "vhost_vdpa") &&
+	    strcmp(d->bound_driver, "virtio_vdpa"))
+		bad(c, "bound_driver", "'%s' is not vhost_vdpa, virtio_vdpa or null",
+		    d->bound_driver);
+	d->has_index = json_object_object_get_ex(o, "index", NULL);
+	if (d->bound_driver && !strcmp(d->bound_driver, "vhost_vdpa")) {
+		d->index = (unsigned)get_int(c, o, "index", true, 0, 0, (1u << 20) - 1);
+		d->has_index = true;
+	} else if (d->has_index) {
+		bad(c, "index", "only a device bound to vhost_vdpa has a vhost-vdpa-N node");
+	}
+	d->mgmtdev = get_str_or_null(c, o, "mgmtdev", NULL);
+	if (!json_object_object_get_ex(o, "mgmtdev", NULL))
+		bad(c, "mgmtdev",
+		    "missing required field (null: a device without management "
+		    "device)");
+	d->parent_driver = get_str(c, o, "parent_driver", NULL);
+	d->driver_override = get_str_or_null(c, o, "driver_override", NULL);
+	d->vendor_id = (uint32_t)get_int(c, o, "vendor_id", false, 0, 0, UINT32_MAX);
+	d->vq_num_min = (uint16_t)get_int(c, o, "vq_num_min", false, 1, 0, 0xffff);
+	load_parent(c, o, d);
+	d->device_id = (uint32_t)get_int(c, o, "device_id", true, 0, 0, UINT32_MAX);
+	d->device_features = get_hex(c, o, "device_features", true, 0, NULL);
+
+	load_config(c, o, d);
+	load_vqs(c, o, d);
+	load_dma(c, o, d);
+	load_ops(c, o, d);
 	d->parent_backend_features = get_hex(c, o, "parent_backend_features", false, 0, NULL);
 	d->backend_features_override =
 		get_hex(c, o, "backend_features_override", false, 0, &present);
@@ -490,8 +529,8 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	d->features_required =
 		get_hex(c, o, "features_required", false,
 			/* vdpa_sim and mlx5 refuse drivers without ACCESS_PLATFORM
-			 * (facts 1.3 VHOST_SET_FEATURES); platform-IOMMU parents
-			 * pass features through. */
+			 * (vdpasim_set_driver_features(), mlx5_vdpa_set_driver_features());
+			 * platform-IOMMU parents pass features through. */
 			d->dma == FAKE_DMA_PLATFORM ? 0 : 1ULL << VIRTIO_F_ACCESS_PLATFORM, NULL);
 	d->reset_drops_maps = get_bool(c, o, "reset_drops_maps", true, false);
 	d->reset_identity_fallback = get_bool(c, o, "reset_identity_fallback", false, false);
@@ -627,7 +666,8 @@ static void load_mgmtdevs(const struct ctx *c, json_object *root, struct fake_sc
 					id = json_object_get_int(e);
 				if (id < 0 || id > 63)
 					bad(&mc, "classes",
-					    "entry %zu: want \"net\", \"block\" or a virtio id 0..63",
+					    "entry %zu: want \"net\", \"block\" or a virtio id "
+					    "0..63",
 					    k);
 				m->classes |= 1ULL << id;
 			}
@@ -792,8 +832,8 @@ static void load_fd(const struct fake_scenario *sc, const struct ctx *c, json_ob
 static void load_procs(const struct ctx *c, json_object *root, struct fake_scenario *sc)
 {
 	static const char *const keys[] = { "pid", "uid", "comm", "cmdline", "fds", "exits", NULL };
-	static const char *const exits[] = { "never", "fd_dir", "fd_link", "fdinfo", "comm",
-					     "cmdline", NULL };
+	static const char *const exits[] = { "never", "fd_dir",	 "fd_link", "fdinfo",
+					     "comm",  "cmdline", NULL };
 	json_object *a = get(c, root, "processes", json_type_array, false);
 
 	sc->nprocs = a ? json_object_array_length(a) : 0;
@@ -845,7 +885,8 @@ static void load_procs(const struct ctx *c, json_object *root, struct fake_scena
 			for (size_t k = 0; k < j; k++)
 				if (p->fds[k].fd == p->fds[j].fd)
 					bad(&fc, "fd", "%d is listed twice", p->fds[j].fd);
-			/* an open (not O_PATH) file on a node: the device is busy (facts 1.1) */
+			/* an open (not O_PATH) file on a node: the device is busy
+			 * (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()) */
 			for (size_t k = 0; p->fds[j].dev_index >= 0 && k < sc->ndevs; k++)
 				if (sc->devs[k].has_index &&
 				    (int)sc->devs[k].index == p->fds[j].dev_index &&
@@ -858,7 +899,8 @@ static void load_procs(const struct ctx *c, json_object *root, struct fake_scena
 			if (!strcmp(ex, exits[j]))
 				p->exit_at = (enum fake_exit_at)j;
 		if (strcmp(ex, exits[p->exit_at]))
-			bad(&pc, "exits", "'%s': use never, fd_dir, fd_link, fdinfo, comm or cmdline", ex);
+			bad(&pc, "exits",
+			    "'%s': use never, fd_dir, fd_link, fdinfo, comm or cmdline", ex);
 		free(ex);
 	}
 }

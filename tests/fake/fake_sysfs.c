@@ -2,7 +2,7 @@
 /*
  * fake_sysfs.c - the scenario's sysfs, built once inside the private root (ROOT/sys).
  *
- * The layout is the one the 6.1 and 6.12 test kernels show (facts 7, measured with
+ * The layout is the one the 6.1 and 6.12 test kernels show (drivers/vdpa/vdpa.c, the vdpa bus in sysfs, measured with
  * tests/fake/README.md "Measured sysfs"): every path, symlink target and file content below
  * is what a real kernel gives for the same devices. Symlinks are relative, exactly as in
  * sysfs, so they resolve inside ROOT/sys when fake_core.c redirects /sys/bus/vdpa,

@@ -5,7 +5,7 @@
  * Everything comes from <linux/vhost.h>, <linux/vhost_types.h> and
  * <linux/virtio_*.h> as installed (Debian bookworm ships the 6.1 UAPI).  Only
  * what those headers lack is defined here, each under #ifndef and with the
- * kernel version that added it (vhost-vdpa-facts.md section 1.3 and 2).
+ * kernel version that added it (include/uapi/linux/vhost_types.h; drivers/vhost/vdpa.c).
  */
 #ifndef FAKE_UAPI_H
 #define FAKE_UAPI_H
@@ -46,7 +46,7 @@
 #define FAKE_BF_DESC_ASID FAKE_BF(VHOST_BACKEND_F_DESC_ASID)
 #define FAKE_BF_PERSIST FAKE_BF(VHOST_BACKEND_F_IOTLB_PERSIST)
 
-/* struct vhost_msg / vhost_msg_v2 are both 72 bytes on x86-64 (facts 3.1). */
+/* struct vhost_msg / vhost_msg_v2 are both 72 bytes on x86-64 (). */
 #define FAKE_VHOST_MSG_SIZE 72
 
 #endif /* FAKE_UAPI_H */

@@ -5,11 +5,11 @@
  *
  * Behaviour is computed from the scenario's kernel version and parent ops the
  * way drivers/vhost/vdpa.c does it, never looked up from a table of answers:
- *   - GET/SET_BACKEND_FEATURES per version and ops (facts 2.1, 2.2)
+ *   - GET/SET_BACKEND_FEATURES per version and ops (drivers/vhost/vdpa.c vhost_vdpa_has_persistent_map(), Linux 6.7)
  *   - which ioctls need VHOST_SET_OWNER and in which order errors come
- *     (facts 1.2), the vring path and its quirks for unknown ioctls (1.4)
+ *     (), the vring path and its quirks for unknown ioctls (1.4)
  *   - SET_STATUS(0) and release with per-version, per-parent map semantics
- *     (facts 4.2, 4.3), single open and open-time reset (1.1)
+ *     (include/linux/vdpa.h struct vdpa_config_ops; include/linux/vdpa.h struct vdpa_config_ops: .reset_map), single open and open-time reset (1.1)
  *   - write(): IOTLB v1/v2 parsing, every handler error seen as EFAULT (3.2)
  * Version gates: 5.9 backend features, 5.10 IOVA range, 5.18 config size and
  * vq count [unconfirmed], 5.19 ASID/groups, 6.0 SUSPEND (0723f1df5c3e, f345a0143b4d), 6.3 RESUME, 6.6
@@ -142,7 +142,7 @@ int fake_iotlb_type_lookup(const char *name)
 
 bool fake_kv_rules67(unsigned long kv)
 {
-	/* Mainline 6.7; also the 6.6.y backport (about 6.6.158, facts 4.6,
+	/* Mainline 6.7; also the 6.6.y backport (about 6.6.158, include/linux/vdpa.h struct vdpa_config_ops,
 	 * [unconfirmed]) of the core IOTLB_PERSIST / compat_reset series. */
 	return kv >= KV(6, 7, 0) || (kv >= KV(6, 6, 158) && kv < KV(6, 7, 0));
 }
@@ -170,7 +170,7 @@ static bool ioctl_exists(const struct fake_dev *d, const struct ioctl_desc *desc
 }
 
 /* ------------------------------------------------------------------------ */
-/* Backend features (facts 2.1, 2.2, 4.4)                                    */
+/* Backend features (drivers/vhost/vdpa.c vhost_vdpa_has_persistent_map(), Linux 6.7; include/linux/vdpa.h struct vdpa_config_ops)                                    */
 
 static uint64_t parent_bf(const struct fake_dev *d)
 {
@@ -311,7 +311,7 @@ struct fake_dev *fake_dev_at(size_t i)
 }
 
 /*
- * Device reset (vhost_vdpa_reset / _compat_vdpa_reset, facts 4.2).  clean is
+ * Device reset (vhost_vdpa_reset / _compat_vdpa_reset, include/linux/vdpa.h struct vdpa_config_ops).  clean is
  * VDPA_RESET_F_CLEAN_MAP: set on 6.7+ unless IOTLB_PERSIST was acked, never on
  * open.  Whether the parent drops its translation: pre-6.7 kernels know only
  * .reset, which drops on the historic parents (reset_drops_maps); 6.7+ parents
@@ -345,7 +345,7 @@ static bool clean_map(const struct fake_dev *d)
 
 int fake_dev_open(struct fake_dev *d, int flags)
 {
-	/* single open, atomic "opened" flag (facts 1.1) */
+	/* single open, atomic "opened" flag (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()) */
 	if (d->cfg->busy || d->opened)
 		return -EBUSY;
 	d->opened = true;
@@ -370,7 +370,7 @@ void fake_dev_release(struct fake_dev *d)
 	for (uint32_t a = 0; a < d->cfg->nas; a++)
 		maps += d->as[a].n;
 	/* reset (CLEAN_MAP unless PERSIST acked), then every vhost-vdpa map
-	 * goes and .reset_map restores the vendor translation (facts 1.1). */
+	 * goes and .reset_map restores the vendor translation (drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()). */
 	dev_reset(d, clean_map(d));
 	fake_vhost_teardown(d);
 	for (uint32_t a = 0; a < d->cfg->nas; a++)
@@ -661,7 +661,7 @@ static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *d
 	default:
 		/* -ENOIOCTLCMD, turned into ENOTTY by the VFS; this includes
 		 * the endian ioctls (no CROSS_ENDIAN_LEGACY) and every
-		 * ioctl the modelled kernel does not know (facts 1.4). */
+		 * ioctl the modelled kernel does not know (drivers/vhost/vhost.c vhost_dev_ioctl(): -EPERM before an owner). */
 		snprintf(detail, dlen, "idx=%u", idx);
 		return -ENOTTY;
 	}
@@ -771,7 +771,7 @@ int fake_dev_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *detai
 }
 
 /* ------------------------------------------------------------------------ */
-/* write(): vhost_chr_write_iter() (facts 3.2)                               */
+/* write(): vhost_chr_write_iter() (drivers/vhost/vhost.c vhost_chr_write_iter(): handler errors become EFAULT)                               */
 
 struct parsed {
 	uint32_t type;

@@ -197,7 +197,7 @@ static ssize_t msg1(int fd, uint8_t type, uint64_t iova, uint64_t size, const vo
 	msg2(fd, 0, VHOST_IOTLB_UPDATE, iova, size, buf, VHOST_ACCESS_RW)
 #define INVAL(fd, iova, size) msg2(fd, 0, VHOST_IOTLB_INVALIDATE, iova, size, NULL, 0)
 
-/* memfd + MAP_SHARED: what VA-mode parents can map (spec 5.1) */
+/* memfd + MAP_SHARED: what VA-mode parents can map */
 static void *shared_buf(size_t len)
 {
 	int fd = memfd_create("selftest", MFD_CLOEXEC);
@@ -382,7 +382,7 @@ static void case_basic(void)
 	  "blk config: capacity 0x40000, blk_size 512, 1 queue, discard max, zero padded");
 	T_OK(close(fd1), "close vhost-vdpa-1");
 
-	/* ownership and the vring path (facts 1.2, 1.3) */
+	/* ownership and the vring path (drivers/vhost/vdpa.c vhost_vdpa_set_features()) */
 	T_ERR(vring(fd, VHOST_SET_VRING_NUM, 0, 256), EPERM, "SET_VRING_NUM before SET_OWNER");
 	T_ERR(vring(fd, VHOST_VDPA_GET_VRING_GROUP, 0, 0), EPERM,
 	      "GET_VRING_GROUP before SET_OWNER");
