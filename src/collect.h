@@ -8,9 +8,9 @@
 
 /*
  * Pure: how a failed read-only query errno is reported. Older kernels answer an ioctl they do
- * not know from the generic vhost path (EPERM before SET_OWNER, drivers/vhost/vhost.c vhost_dev_ioctl(): -EPERM before an owner), so EPERM, ENOTTY,
- * EOPNOTSUPP, ENOTSUPP and ENOBUFS mean "not supported here"; EINTR means interrupted;
- * anything else is unexpected.
+ * not know from the generic vhost path (EPERM before SET_OWNER, drivers/vhost/vhost.c
+ * vhost_dev_ioctl(): -EPERM before an owner), so EPERM, ENOTTY, EOPNOTSUPP, ENOTSUPP and ENOBUFS
+ * mean "not supported here"; EINTR means interrupted; anything else is unexpected.
  */
 enum err_code classify_query_errno(int errnum);
 

@@ -11,7 +11,8 @@
 #include "discovery.h"
 #include "errors.h"
 
-/* Highest minor the kernel hands out for vhost-vdpa-N (IDA limit, drivers/vhost/vdpa.c vhost_vdpa_open()/vhost_vdpa_release()). */
+/* Highest minor the kernel hands out for vhost-vdpa-N (IDA limit, drivers/vhost/vdpa.c
+ * vhost_vdpa_open()/vhost_vdpa_release()). */
 #define VHOST_VDPA_MAX_MINOR ((1u << 20) - 1)
 
 /*

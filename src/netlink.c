@@ -105,7 +105,8 @@ static int attr_cb(const struct nlattr *a, void *data)
 	if (type > VD_ATTR_MAX_KNOWN)
 		return MNL_CB_OK; /* newer kernel: ignore what we do not know */
 	if (type == VDPA_ATTR_DEV_NET_STATUS) {
-		/* uapi says u8, the kernel sends u16: accept both (drivers/vdpa/vdpa.c vdpa_dev_net_config_fill() puts a u16) */
+		/* uapi says u8, the kernel sends u16: accept both (drivers/vdpa/vdpa.c
+		 * vdpa_dev_net_config_fill() puts a u16) */
 		if (mnl_attr_get_payload_len(a) != 1 && mnl_attr_get_payload_len(a) != 2) {
 			at->why = "VDPA_ATTR_DEV_NET_STATUS has a bad length";
 			return MNL_CB_ERROR;

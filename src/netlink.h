@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netlink.h - the "vdpa" generic netlink family (drivers/vdpa/vdpa.c, the vdpa netlink family) over libmnl: management devices,
- * vdpa devices and their config. Every attribute is validated for type and length before use.
+ * netlink.h - the "vdpa" generic netlink family (drivers/vdpa/vdpa.c, the vdpa netlink family) over
+ * libmnl: management devices, vdpa devices and their config. Every attribute is validated for type
+ * and length before use.
  */
 #ifndef VDPACTL_NETLINK_H
 #define VDPACTL_NETLINK_H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * probe_mem.h - memory the probes map into a device: memfd + MAP_SHARED (VA-mode parents skip
- * anonymous memory, drivers/vhost/vdpa.c vhost_vdpa_va_map(): shared file-backed VMAs only), page aligned, a few pages, checked against RLIMIT_MEMLOCK.
+ * anonymous memory, drivers/vhost/vdpa.c vhost_vdpa_va_map(): shared file-backed VMAs only), page
+ * aligned, a few pages, checked against RLIMIT_MEMLOCK.
  */
 #ifndef VDPACTL_PROBE_MEM_H
 #define VDPACTL_PROBE_MEM_H

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sysfs.h - vDPA devices as sysfs shows them (drivers/vdpa/vdpa.c, the vdpa bus in sysfs): /sys/bus/vdpa/devices, the bound
- * driver, the vhost-vdpa-N child and its dev_t, the parent device and its driver, and the module
- * parameters that change probe behaviour. Read-only; opens no device node.
+ * sysfs.h - vDPA devices as sysfs shows them (drivers/vdpa/vdpa.c, the vdpa bus in sysfs):
+ * /sys/bus/vdpa/devices, the bound driver, the vhost-vdpa-N child and its dev_t, the parent device
+ * and its driver, and the module parameters that change probe behaviour. Read-only; opens no device
+ * node.
  */
 #ifndef VDPACTL_SYSFS_H
 #define VDPACTL_SYSFS_H

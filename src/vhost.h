@@ -62,7 +62,8 @@ enum iotlb_op { IOTLB_OP_UPDATE, IOTLB_OP_INVALIDATE, IOTLB_OP_BATCH_BEGIN, IOTL
 
 /*
  * Write one struct vhost_msg_v2 (asid 0). The kernel reports every handler error as EFAULT
- * (drivers/vhost/vhost.c vhost_chr_write_iter(): handler errors become EFAULT). A short or over-long write count is reported as -EIO.
+ * (drivers/vhost/vhost.c vhost_chr_write_iter(): handler errors become EFAULT). A short or
+ * over-long write count is reported as -EIO.
  */
 int vhost_iotlb(int fd, enum iotlb_op op, uint64_t iova, uint64_t size, uint64_t uaddr);
 

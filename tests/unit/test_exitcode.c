@@ -47,7 +47,8 @@ int main(void)
 	ok(errno_name(4095) == NULL, "unknown errno has no name");
 
 	ok(classify_query_errno(EPERM) == ERR_UNSUPPORTED,
-	   "EPERM on a query = unknown ioctl on an old kernel (drivers/vhost/vhost.c vhost_dev_ioctl(): -EPERM before an owner)");
+	   "EPERM on a query = unknown ioctl on an old kernel (drivers/vhost/vhost.c "
+	   "vhost_dev_ioctl(): -EPERM before an owner)");
 	ok(classify_query_errno(ENOBUFS) == ERR_UNSUPPORTED, "ENOBUFS on a query = unsupported");
 	ok(classify_query_errno(EIO) == ERR_INTERNAL, "EIO on a query is unexpected");
 	ok(classify_query_errno(EINTR) == ERR_INTERRUPTED, "EINTR is an interruption");
