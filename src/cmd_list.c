@@ -104,7 +104,7 @@ int cmd_list(struct run *r, const struct opts *o)
 	holder_attach(r, true);
 	/* management devices, for the JSON document */
 	for (size_t i = 0; dv->netlink_ok && i < dv->nl.n_mgmt; i++) {
-		r->mgmt = xrealloc(r->mgmt, (r->n_mgmt + 1) * sizeof(*r->mgmt));
+		r->mgmt = xgrow(r->mgmt, r->n_mgmt, sizeof(*r->mgmt));
 		r->mgmt[r->n_mgmt] = dv->nl.mgmt[i];
 		r->mgmt[r->n_mgmt].bus = dv->nl.mgmt[i].bus ? xstrdup(dv->nl.mgmt[i].bus) : NULL;
 		r->mgmt[r->n_mgmt].dev = xstrdup(dv->nl.mgmt[i].dev);

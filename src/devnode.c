@@ -281,7 +281,7 @@ int devnode_scan(char ***paths, struct err_list *errs)
 
 		if (parse_vhost_name(de->d_name, &idx))
 			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v = xgrow(v, n, sizeof(*v));
 		v[n].n = idx;
 		v[n].path = xasprintf("/dev/%s", de->d_name);
 		n++;

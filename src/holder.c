@@ -160,7 +160,7 @@ static size_t scan_fds(struct holder_scan *s, int pid, const dev_t *want, size_t
 			fail = -open_r;
 		if (open_r <= 0)
 			continue;
-		s->m = xrealloc(s->m, (s->n_m + 1) * sizeof(*s->m));
+		s->m = xgrow(s->m, s->n_m, sizeof(*s->m));
 		s->m[s->n_m].rdev = st.st_rdev;
 		s->m[s->n_m].proc = s->n_procs;
 		s->n_m++;
@@ -194,7 +194,7 @@ static bool identify(struct holder_scan *s, int pid)
 	if (n > 0 && holder_is_qemu(p.comm, cmd, (size_t)n))
 		p.vm = holder_qemu_name(cmd, (size_t)n);
 	free(cmd);
-	s->procs = xrealloc(s->procs, (s->n_procs + 1) * sizeof(*s->procs));
+	s->procs = xgrow(s->procs, s->n_procs, sizeof(*s->procs));
 	s->procs[s->n_procs++] = p;
 	return true;
 }
@@ -269,7 +269,7 @@ static void scan_errors(const struct holder_scan *s, struct err_list *errs)
 
 static void copy_proc(struct holder_info *h, const struct holder_proc *p)
 {
-	h->procs = xrealloc(h->procs, (h->n + 1) * sizeof(*h->procs));
+	h->procs = xgrow(h->procs, h->n, sizeof(*h->procs));
 	h->procs[h->n].pid = p->pid;
 	h->procs[h->n].comm = p->comm ? xstrdup(p->comm) : NULL;
 	h->procs[h->n].vm = p->vm ? xstrdup(p->vm) : NULL;
@@ -383,7 +383,7 @@ void holder_attach(struct run *r, bool all)
 
 		if (!needs_holder(d, all))
 			continue;
-		want = xrealloc(want, (n_want + 1) * sizeof(*want));
+		want = xgrow(want, n_want, sizeof(*want));
 		want[n_want++] = makedev(d->dev_major, d->dev_minor);
 	}
 	if (!n_want || vd_signal)

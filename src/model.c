@@ -12,7 +12,7 @@ struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *p
 	struct vdpa_device *d;
 	const char *base;
 
-	r->dev = xrealloc(r->dev, (r->n_dev + 1) * sizeof(*r->dev));
+	r->dev = xgrow(r->dev, r->n_dev, sizeof(*r->dev));
 	d = &r->dev[r->n_dev++];
 	memset(d, 0, sizeof(*d));
 	d->arg = xstrdup(arg);

@@ -572,7 +572,7 @@ static int mgmt_cb(const struct nlmsghdr *nlh, void *data)
 		malformed(c, why);
 		return MNL_CB_OK;
 	}
-	c->v->mgmt = xrealloc(c->v->mgmt, (c->v->n_mgmt + 1) * sizeof(m));
+	c->v->mgmt = xgrow(c->v->mgmt, c->v->n_mgmt, sizeof(m));
 	c->v->mgmt[c->v->n_mgmt++] = m;
 	return MNL_CB_OK;
 }
@@ -588,7 +588,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		malformed(c, why);
 		return MNL_CB_OK;
 	}
-	c->v->dev = xrealloc(c->v->dev, (c->v->n_dev + 1) * sizeof(d));
+	c->v->dev = xgrow(c->v->dev, c->v->n_dev, sizeof(d));
 	c->v->dev[c->v->n_dev++] = d;
 	return MNL_CB_OK;
 }

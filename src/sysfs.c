@@ -177,7 +177,7 @@ int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs)
 				vd_strerror(errno));
 			continue;
 		}
-		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v = xgrow(v, n, sizeof(*v));
 		x = &v[n++];
 		memset(x, 0, sizeof(*x));
 		x->name = xstrdup(de->d_name);

@@ -44,6 +44,18 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+	size_t cap;
+
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return p; /* the capacity is n rounded up to a power of two, at least 4 */
+	cap = n ? 2 * n : 4;
+	if (cap < n || (size && cap > SIZE_MAX / size))
+		oom();
+	return xrealloc(p, cap * size);
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
@@ -180,7 +192,7 @@ const char *esc(const char *s)
 		}
 	}
 	*o = '\0';
-	esc_copies = xrealloc(esc_copies, (esc_n + 1) * sizeof(*esc_copies));
+	esc_copies = xgrow(esc_copies, esc_n, sizeof(*esc_copies));
 	esc_copies[esc_n++] = out;
 	return out;
 }

@@ -14,6 +14,12 @@ __attribute__((noreturn)) void oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/*
+ * Room for element @n of an array of @n elements of @size bytes that only ever grew through
+ * xgrow: the capacity doubles (4, 8, 16, ...), so appending n elements costs O(n) copying, not
+ * O(n^2). Returns the (possibly moved) array.
+ */
+void *xgrow(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));

@@ -8,8 +8,10 @@
 # fuzz cli package real; make check-quick: unit fake cli),
 # QUICK=1 (make check-quick: a test whose tool is missing is skipped, not failed),
 # REAL_BACKGROUND=0 (run the real-kernel layer in its turn instead of in the background from the
-# start). The valgrind layer (tests/valgrind/run.sh: memcheck, leaks and descriptors over the CLI
-# commands x scenarios; about 3.5 minutes on 2 cores) runs only when named: LAYERS=valgrind.
+# start), BATS_TEST_TIMEOUT (seconds per test, default 300), LAYER_TIMEOUT and PACKAGE_TIMEOUT
+# (seconds per layer, default 1500 and 1800). The valgrind layer (tests/valgrind/run.sh:
+# memcheck, leaks and descriptors over the CLI commands x scenarios; about 3.5 minutes on 2 cores)
+# runs only when named: LAYERS=valgrind.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,9 +20,17 @@ cd "$top"
 : "${LAYERS:=unit fake fuzz cli package real}"
 export VDPACTL SAN
 out=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-tests.XXXXXX")
-real_pid=""
-# an interrupted run also stops the background real-kernel layer (its own process group)
-trap '[[ -z $real_pid ]] || kill -- -"$real_pid" 2>/dev/null; rm -rf "$out"' EXIT
+real_pid="" real_wd="" layer_pid="" layer_wd=""
+# an interrupted run also stops the running layer, the background real-kernel layer and their
+# watchdogs (each its own process group)
+stop_all() {
+	local g
+	for g in $layer_pid $layer_wd $real_pid $real_wd; do
+		kill -- -"$g" 2>/dev/null
+	done
+	rm -rf "$out"
+}
+trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -41,7 +51,12 @@ report() {
 	f=$(grep -cE '^not ok [0-9]+' "$out/$name.tap" | head -1)
 	p=$((p - s))
 	grep -E '^(not ok|#)' "$out/$name.tap" | grep -vE '^# (skip|SKIP)' | head -60
-	if ((rc != 0 && f == 0)); then
+	if [[ -s $out/$name.hung ]]; then
+		echo "not ok - layer '$name' timed out (the limit: $(layer_limit "$name") s); the tests it had finished:"
+		grep -E '^(ok|not ok) ' "$out/$name.tap" | tail -10 | sed 's/^/#   /'
+		sed 's/^/#   /' "$out/$name.hung"
+		f=$((f + 1))
+	elif ((rc != 0 && f == 0)); then
 		echo "not ok - layer '$name' exited $rc without a failing test:"
 		tail -20 "$out/$name.err"
 		f=1
@@ -54,12 +69,58 @@ report() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-# layer NAME COMMAND...: run, save TAP, report
+# Time limits, so that a hang is a failure that names what hung instead of a run that never
+# ends: BATS_TEST_TIMEOUT (bats-core's own) per test, and a watchdog per layer (seconds; the
+# slowest layer takes about 6 minutes under the sanitizers with the real layer beside it).
+export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}"
+layer_limit() {
+	case $1 in
+	package) echo "${PACKAGE_TIMEOUT:-1800}" ;;
+	*) echo "${LAYER_TIMEOUT:-1500}" ;;
+	esac
+}
+
+# watch NAME PID: a watchdog for the layer running as process group PID. At the layer's limit it
+# saves the group's processes (what hung) in $out/NAME.hung, then TERMs and KILLs the group.
+# Sets wd to the watchdog's pid (its own process group, ended by unwatch).
+watch() {
+	local name=$1 pid=$2 limit
+	limit=$(layer_limit "$name")
+	set -m
+	(
+		set +m
+		sleep "$limit"
+		{
+			echo "layer '$name' still running after ${limit}s; its processes (group, pid, seconds, state, command):"
+			ps -eo pgid=,pid=,etimes=,stat=,args= | awk -v g="$pid" '$1 == g' | cut -c1-300
+		} >"$out/$name.hung"
+		kill -TERM -- -"$pid" 2>/dev/null
+		sleep 10
+		kill -KILL -- -"$pid" 2>/dev/null
+	) </dev/null >/dev/null 2>&1 &
+	wd=$!
+	set +m
+}
+
+unwatch() {
+	kill -- -"$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# layer NAME COMMAND...: run (its own process group, under a watchdog), save TAP, report
 layer() {
-	local name=$1 rc=0
+	local name=$1 rc=0 pid wd
 	shift
 	echo "== $name"
-	"$@" >"$out/$name.tap" 2>"$out/$name.err" || rc=$?
+	set -m
+	"$@" >"$out/$name.tap" 2>"$out/$name.err" &
+	pid=$!
+	set +m
+	watch "$name" "$pid"
+	layer_pid=$pid layer_wd=$wd
+	wait "$pid" || rc=$?
+	unwatch "$wd"
+	layer_pid="" layer_wd=""
 	report "$name" "$rc"
 }
 
@@ -94,6 +155,8 @@ if [[ " $LAYERS " == *" real "* && $(wc -w <<<"$LAYERS") -gt 1 && ${REAL_BACKGRO
 	) &
 	real_pid=$!
 	set +m
+	watch real "$real_pid"
+	real_wd=$wd
 fi
 
 for l in $LAYERS; do
@@ -114,7 +177,8 @@ for l in $LAYERS; do
 		if [[ -n $real_pid ]]; then
 			echo "== real (started in the background at the beginning)"
 			wait "$real_pid"
-			real_pid=""
+			unwatch "$real_wd"
+			real_pid="" real_wd=""
 			report real "$(cat "$out/real.rc" 2>/dev/null || echo 1)"
 		else
 			layer real real_layer

@@ -155,7 +155,7 @@ load helpers
 	# interrupted: exit 130, the previous file stays, no temporary file is left
 	cp "$f" "$dir/before"
 	FAKE_VDPA_SCENARIO=$SCENARIOS/sim-6.12.json FAKE_VDPA_DELAY='netlink:VDPA_CMD_DEV_GET=1500' LD_PRELOAD=$FAKE_LIB \
-		"$VDPACTL" metrics --output="$f" 2>/dev/null &
+		"$VDPACTL" metrics --output="$f" 2>/dev/null 3>&- &
 	local pid=$!
 	sleep 0.5
 	kill -INT $pid
@@ -192,7 +192,7 @@ free_port() {
 	fake mixed-6.12 metrics --output="$dir/vdpactl.prom"
 	ne=$(free_port)
 	prometheus-node-exporter --web.listen-address=127.0.0.1:$ne --collector.disable-defaults \
-		--collector.textfile --collector.textfile.directory="$dir" >"$BATS_TEST_TMPDIR/ne.log" 2>&1 &
+		--collector.textfile --collector.textfile.directory="$dir" >"$BATS_TEST_TMPDIR/ne.log" 2>&1 3>&- &
 	local ne_pid=$!
 	for ((i = 0; i < 100; i++)); do
 		curl -fsS "http://127.0.0.1:$ne/metrics" >"$BATS_TEST_TMPDIR/metrics" 2>/dev/null && break
@@ -212,7 +212,7 @@ scrape_configs:
       - targets: ['127.0.0.1:$ne']
 EOF_Y
 	prometheus --config.file="$BATS_TEST_TMPDIR/prometheus.yml" --web.listen-address=127.0.0.1:$pr \
-		--storage.tsdb.path="$BATS_TEST_TMPDIR/tsdb" >"$BATS_TEST_TMPDIR/pr.log" 2>&1 &
+		--storage.tsdb.path="$BATS_TEST_TMPDIR/tsdb" >"$BATS_TEST_TMPDIR/pr.log" 2>&1 3>&- &
 	local pr_pid=$!
 	v=""
 	for ((i = 0; i < 150; i++)); do

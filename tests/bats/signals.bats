@@ -13,7 +13,7 @@ start_delayed() {
 	OUT=$BATS_TEST_TMPDIR/out.json ERR=$BATS_TEST_TMPDIR/err LOG=$BATS_TEST_TMPDIR/fake.log
 	rm -f "$OUT" "$ERR" "$LOG"
 	FAKE_VDPA_SCENARIO=$SCENARIOS/sim-6.12.json FAKE_VDPA_LOG=$LOG FAKE_VDPA_DELAY=$delay \
-		LD_PRELOAD=$FAKE_LIB "$VDPACTL" "$@" >"$OUT" 2>"$ERR" &
+		LD_PRELOAD=$FAKE_LIB "$VDPACTL" "$@" >"$OUT" 2>"$ERR" 3>&- &
 	PID=$!
 	for ((i = 0; i < 400; i++)); do
 		grep -q '^delay ' "$LOG" 2>/dev/null && return 0

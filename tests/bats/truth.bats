@@ -12,7 +12,7 @@ bg() {
 	OUT=$BATS_TEST_TMPDIR/out ERR=$BATS_TEST_TMPDIR/err LOG=$BATS_TEST_TMPDIR/fake.log
 	rm -f "$OUT" "$ERR" "$LOG"
 	FAKE_VDPA_SCENARIO=$SCENARIOS/$scen.json FAKE_VDPA_LOG=$LOG LD_PRELOAD=$FAKE_LIB \
-		"$VDPACTL" "$@" >"$OUT" 2>"$ERR" &
+		"$VDPACTL" "$@" >"$OUT" 2>"$ERR" 3>&- &
 	PID=$!
 }
 

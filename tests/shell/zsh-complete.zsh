@@ -12,14 +12,25 @@ zpty -w z 'typeset -gA _cap_matches; compadd() { local -a _cap_a; builtin compad
 zpty -w z 'comppostfuncs=(_cap_end); _cap_end() { compstate[insert]=""; compstate[list]=""; print -rl -- "" "<<""BEGIN>>" ${(ko)_cap_matches} "<<""END>>" }'
 zpty -w z "bindkey '^I' complete-word"
 zpty -w -n z "$2"$'\t'
-local line out=() on=0
-while zpty -r z line; do
+# a deadline instead of a blocking read: a zsh that waits for input it never gets (a prompt of
+# its own) fails the test instead of hanging it
+local line out=() on=0 done=0
+integer deadline=$((SECONDS + ${ZPTY_TIMEOUT:-60}))
+while ((SECONDS < deadline)); do
+	if ! zpty -r -t z line; then
+		sleep 0.05
+		continue
+	fi
 	line=${${line//$'\r'/}%$'\n'}
 	line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
-	[[ $line == *'<<END>>'* ]] && break
+	[[ $line == *'<<END>>'* ]] && { done=1; break }
 	((on)) && [[ -n $line ]] && out+=("$line")
 	[[ $line == *'<<BEGIN>>'* ]] && on=1
 done
 zpty -d z
 rm -f ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump
+if ((!done)); then
+	print -ru2 -- "zsh-complete: no end of the completion list within ${ZPTY_TIMEOUT:-60} s"
+	exit 1
+fi
 print -rl -- $out

@@ -85,7 +85,7 @@ static void test_fdinfo(void)
 
 static void add_proc(struct holder_info *h, int pid, const char *comm, const char *vm)
 {
-	h->procs = xrealloc(h->procs, (h->n + 1) * sizeof(*h->procs));
+	h->procs = xgrow(h->procs, h->n, sizeof(*h->procs));
 	h->procs[h->n].pid = pid;
 	h->procs[h->n].comm = comm ? xstrdup(comm) : NULL;
 	h->procs[h->n].vm = vm ? xstrdup(vm) : NULL;
