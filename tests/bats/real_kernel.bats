@@ -18,7 +18,8 @@
 #
 # Run: make check-real, or VDPACTL=$PWD/vdpactl bats tests/bats/real_kernel.bats
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
-#   VM_OUT (keep results there instead of a temporary directory), VM_TIMEOUT (seconds per boot,
+#   VM_OUT (keep results there instead of a temporary directory), VM_REUSE=1 (with VM_OUT: test
+#   the results an earlier boot left there, boot nothing), VM_TIMEOUT (seconds per boot,
 #   default 180), CI=true (never skip: no QEMU is a failure).
 
 # shellcheck disable=SC2030,SC2031 # bats runs each test in a subshell on purpose
@@ -44,15 +45,23 @@ EOF
 }
 DEVICES="net0 blk0 vpnet0 vpblk0"
 
-# expect KERNEL DEV COLUMN
+# expect KERNEL DEV COLUMN (the table read once per test, without a process per lookup)
+declare -gA EXPECTED=()
 expect() {
-	local col
+	local col k d c
 	case "$3" in
-	class) col=3 ;; backend) col=4 ;; persist) col=5 ;; device_features) col=6 ;;
-	config_size) col=7 ;; iova_last) col=8 ;; vqs) col=9 ;; groups) col=10 ;; as) col=11 ;;
+	class) col=0 ;; backend) col=1 ;; persist) col=2 ;; device_features) col=3 ;;
+	config_size) col=4 ;; iova_last) col=5 ;; vqs) col=6 ;; groups) col=7 ;; as) col=8 ;;
 	*) echo "expect: unknown column $3" >&2; return 1 ;;
 	esac
-	expected_table | awk -v k="$1" -v d="$2" -v c="$col" '$1 == k && $2 == d { print $c }'
+	if ((${#EXPECTED[@]} == 0)); then
+		local -a row
+		while read -r k d c; do
+			EXPECTED["$k $d"]=$c
+		done < <(expected_table)
+	fi
+	read -ra row <<<"${EXPECTED["$1 $2"]}"
+	printf '%s\n' "${row[$col]}"
 }
 
 setup_file() {
@@ -61,11 +70,31 @@ setup_file() {
 
 setup() {
 	[ -z "$VM_SKIP" ] || skip "$VM_SKIP"
+	CHECKS=()
+}
+
+# every check_field of a test is evaluated by then, at the latest
+teardown() {
+	checks_flush
 }
 
 # chardev KERNEL DEV: the /dev/vhost-vdpa-N the guest found for a vdpa device name (from sysfs).
+declare -gA CHARDEV=()
 chardev() {
-	awk -v n="$2" '$1 == n { print $2 }' "$VM_RESULTS/$1/devices"
+	chardev_of "$1" "$2"
+	printf '%s\n' "$REPLY"
+}
+
+# chardev_of KERNEL DEV: the same in $REPLY, without a subshell (the devices file read once)
+chardev_of() {
+	local n cd
+	if [ -z "${CHARDEV["$1"]:-}" ]; then
+		CHARDEV["$1"]=1
+		while read -r n cd; do
+			CHARDEV["$1 $n"]=$cd
+		done <"$VM_RESULTS/$1/devices"
+	fi
+	REPLY=${CHARDEV["$1 $2"]:-}
 }
 
 # field KERNEL DEV JQ-FILTER [RESULT-NAME]: one field of DEV's object in a vdpactl JSON document.
@@ -76,14 +105,44 @@ field() {
 		"$(result "$1" "${4:-show_json}" stdout)"
 }
 
-# check_field KERNEL DEV JQ-FILTER EXPECTED [RESULT-NAME]: fails naming kernel, device and field.
+# check_field KERNEL DEV JQ-FILTER EXPECTED [RESULT-NAME]: DEV's JQ-FILTER (as `jq -r` prints it)
+# must be EXPECTED; a mismatch fails naming kernel, device and field. The checks of a test are
+# collected and evaluated together, one jq per document (checks_flush; teardown runs it too).
+CHECKS=()
 check_field() {
-	local got
-	got=$(field "$1" "$2" "$3" "${5:-show_json}")
-	if [ "$got" != "$4" ]; then
-		echo "$1 $2: $3 is '$got', expected '$4' (in ${5:-show_json})" >&2
-		return 1
-	fi
+	CHECKS+=("$1" "$2" "$3" "$4" "${5:-show_json}")
+}
+
+# checks_flush: evaluate the collected checks, one jq per document; report every mismatch and
+# fail if there was one.
+checks_flush() {
+	local -A prog=() args=()
+	local -a argv
+	local i n k r key rc=0 line
+	for ((i = 0; i < ${#CHECKS[@]}; i += 5)); do
+		k=${CHECKS[i]} r=${CHECKS[i + 4]} n=$((i / 5))
+		key="$k $r"
+		# [check number, what `jq -r FILTER` prints for the device, what it should print]
+		prog[$key]+="[$n, ([first(.devices[] | select(.char_device == \$c$n)) | ${CHECKS[i + 2]}
+			| if type == \"string\" then . else tojson end] | join(\"\\n\")), \$w$n],"
+		args[$key]+="$n "
+	done
+	for key in "${!prog[@]}"; do
+		k=${key% *} r=${key#* } argv=()
+		for n in ${args[$key]}; do
+			chardev_of "$k" "${CHECKS[n * 5 + 1]}"
+			argv+=(--arg "c$n" "$REPLY" --arg "w$n" "${CHECKS[n * 5 + 3]}")
+		done
+		while IFS= read -r line; do
+			rc=1
+			n=${line%%,*} n=${n#[}
+			[[ $n =~ ^[0-9]+$ ]] || { echo "$k: the checks of '$r' could not be evaluated: $line" >&2; continue; }
+			echo "$k ${CHECKS[n * 5 + 1]}: ${CHECKS[n * 5 + 2]} is $(jq '.[1]' <<<"$line"), expected $(jq '.[2]' <<<"$line") (in $r)" >&2
+		done < <(jq -c "${argv[@]}" "[${prog[$key]%,}] | .[] | select(.[1] != .[2])" \
+			"$(result "$k" "$r" stdout)" 2>&1 || echo "jq failed")
+	done
+	CHECKS=()
+	return $rc
 }
 
 # --- the guest itself ---------------------------------------------------------------------------
@@ -759,6 +818,35 @@ on_fake() {
 		LD_PRELOAD="$ROOT/tests/fake/libfakevdpa.so" "$@"
 }
 
+# fake_runs SCENARIO-FILE < "NAME<TAB>COMMAND" lines: every COMMAND at once on the host under the
+# fake kernel (word-split; most of their time is the fake's start-up or data-path waits), each
+# into $BATS_TEST_TMPDIR/fake/NAME.{out,err,rc}; returns when all have ended.
+fake_runs() {
+	local dir=$BATS_TEST_TMPDIR/fake name cmd pid
+	local -a pids=()
+	mkdir -p "$dir"
+	while IFS=$'\t' read -r name cmd; do
+		(
+			rc=0 # (set -e holds in here too)
+			# shellcheck disable=SC2086 # the command line is split on purpose
+			FAKE_VDPA_SCENARIO="$1" LD_PRELOAD="$ROOT/tests/fake/libfakevdpa.so" \
+				$cmd >"$dir/$name.out" 2>"$dir/$name.err" </dev/null || rc=$?
+			echo "$rc" >"$dir/$name.rc"
+		) 3>&- &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid"
+	done
+}
+
+# fake_result NAME: what fake_runs saved for NAME, in $output, $stderr and $status.
+fake_result() {
+	local f=$BATS_TEST_TMPDIR/fake/$1
+	[ -r "$f.rc" ] || { echo "fake_result: no run named $1" >&2; return 1; }
+	output=$(<"$f.out") stderr=$(<"$f.err") status=$(<"$f.rc")
+}
+
 # same_as_vm KERNEL RESULT-NAME WHAT: the last on_fake run printed what RESULT-NAME printed in
 # the guest (stdout, stderr, exit status), else fail with a diff.
 same_as_vm() {
@@ -831,15 +919,17 @@ vm_command() {
 
 conformance_vdpactl() {
 	need_boot "$1"
-	local name cmd
+	local name cmd names="show_json list_json probe_json probe_auto_json check_probe_json"
 	# probe_auto_json and check_probe_json run the data path (auto: the simulators): the fake's
 	# devices loop frames and read blocks, and lose their translation on reset exactly when the
 	# VM's do
-	for name in show_json list_json probe_json probe_auto_json check_probe_json; do
+	for name in $names; do
 		cmd=$(vm_command "$name")
 		[[ $cmd == "vdpactl "* ]] || fail "$name: not a vdpactl command in real_vm_commands: '$cmd'"
-		# shellcheck disable=SC2086 # the command line is split on purpose
-		on_fake "$(scenario "$1")" "$VDPACTL" ${cmd#vdpactl }
+		printf '%s\t%s\n' "$name" "$VDPACTL ${cmd#vdpactl }"
+	done | fake_runs "$(scenario "$1")"
+	for name in $names; do
+		fake_result "$name"
 		same_document "$1" "$name"
 	done
 }
@@ -856,9 +946,10 @@ conformance_iproute2() {
 	need_boot "$1"
 	local name cmd n=0
 	# every iproute2 command the guest ran before the extra devices (real_vm_commands' vdpa_*)
+	real_vm_commands | awk -F '\t' '$1 ~ /^vdpa_/ { print $1 "\t/usr/sbin/" $2 }' |
+		fake_runs "$(scenario "$1")"
 	while IFS=$'\t' read -r name cmd; do
-		# shellcheck disable=SC2086 # the command line is split on purpose
-		on_fake "$(scenario "$1")" /usr/sbin/$cmd
+		fake_result "$name"
 		same_as_vm "$1" "$name" "$cmd"
 		n=$((n + 1))
 	done < <(real_vm_commands | awk -F '\t' '$1 ~ /^vdpa_/')
@@ -881,21 +972,29 @@ conformance_big() {
 	assert_equal "$status" 0
 	local big="$BATS_TEST_TMPDIR/big-$1.json"
 	"$ROOT/tests/fake/gen-scenario.py" extend "$(scenario "$1")" --vduse --sims 60 -o "$big"
-	on_fake "$big" "$NLPROBE" dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
+	fake_runs "$big" <<EOF
+big_nlprobe	$NLPROBE dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
+big_nlprobe16k	$NLPROBE -b 16384 dump-dev dump-config
+big_sysfs	$NLPROBE sysfs
+big_vdpa_dev	/usr/sbin/vdpa -j dev show
+big_vdpa_config	/usr/sbin/vdpa -j dev config show
+big_list	$VDPACTL list --json
+EOF
+	fake_result big_nlprobe
 	same_as_vm "$1" big_nlprobe "dumps of 65 devices (several datagrams)"
 	# the device dump really took several datagrams of at most 4096 bytes
 	load_result "$1" big_nlprobe
 	run awk '/^== dump-dev/ { on = 1; next } /^== / { on = 0 } on && /^dgram / { n++ } END { print n }' <<<"$output"
 	assert_output 3
-	on_fake "$big" "$NLPROBE" -b 16384 dump-dev dump-config
+	fake_result big_nlprobe16k
 	same_as_vm "$1" big_nlprobe16k "dumps with a 16 KiB receive buffer"
-	on_fake "$big" "$NLPROBE" sysfs
+	fake_result big_sysfs
 	same_as_vm "$1" big_sysfs "sysfs with a VDUSE device and 60 more simulators"
-	on_fake "$big" /usr/sbin/vdpa -j dev show
+	fake_result big_vdpa_dev
 	same_as_vm "$1" big_vdpa_dev "vdpa -j dev show on 65 devices"
-	on_fake "$big" /usr/sbin/vdpa -j dev config show
+	fake_result big_vdpa_config
 	same_as_vm "$1" big_vdpa_config "vdpa -j dev config show on 65 devices"
-	on_fake "$big" "$VDPACTL" list --json
+	fake_result big_list
 	same_document "$1" big_list
 	load_result "$1" big_list
 	run jq -r '[(.devices | length), ([.devices[] | select(.name == "vduse0") | .parent.bus, .mgmtdev] | join(" "))] | @tsv' <<<"$output"

@@ -8,8 +8,9 @@
 # file still boots both kernels with every command.
 #
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
-#   VM_OUT (keep results there), VM_TIMEOUT (seconds per boot, default 180), CI=true (never skip:
-#   no QEMU is a failure).
+#   VM_OUT (keep results there), VM_REUSE=1 (with VM_OUT: test the results an earlier boot left
+#   there, boot nothing; for work on the assertions), VM_TIMEOUT (seconds per boot, default 180),
+#   CI=true (never skip: no QEMU is a failure).
 
 # Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
 # real_kernel.bats uses all but the dp_* ones; real_datapath.bats the dp_* ones (before the
@@ -123,7 +124,12 @@ real_vm_setup() {
 		return 1
 		;;
 	esac
-	real_vm_boot 2>"$VM_RESULTS/setup.err" {lock}>&- || rc=$?
+	if [ "${VM_REUSE:-0}" = 1 ] && [ -n "${VM_OUT:-}" ] && [ -r "$VM_OUT/run-vm-6.1.rc" ] &&
+		[ -r "$VM_OUT/run-vm-6.12.rc" ]; then
+		echo "# real layer: the results of an earlier boot in $VM_OUT (VM_REUSE=1)" >&3
+	else
+		real_vm_boot 2>"$VM_RESULTS/setup.err" {lock}>&- || rc=$?
+	fi
 	if [ "$rc" -eq 0 ]; then
 		echo booted >"$marker"
 	else
@@ -189,7 +195,8 @@ real_vm_boot() {
 
 # need_boot KERNEL: fail with run-vm's own diagnosis if the boot did not bring back everything.
 need_boot() {
-	if [ "$(cat "$VM_RESULTS/run-vm-$1.rc" 2>/dev/null)" != 0 ]; then
+	local rcf="$VM_RESULTS/run-vm-$1.rc"
+	if ! [ -r "$rcf" ] || [ "$(<"$rcf")" != 0 ]; then
 		echo "the $1 guest run failed:" >&2
 		cat "$VM_RESULTS/run-vm-$1.log" >&2
 		echo "--- last lines of $VM_RESULTS/$1/console.log:" >&2
@@ -199,9 +206,18 @@ need_boot() {
 }
 
 # result KERNEL NAME stdout|stderr|rc: path of a command's captured output.
+# (The names are read once per test process, without a process per lookup.)
+declare -gA RESULT_NO=()
 result() {
-	local n
-	n=$(grep -nx "$2" "$VM_RESULTS/names" | cut -d: -f1)
+	local n name
+	if ((${#RESULT_NO[@]} == 0)); then
+		n=0
+		while IFS= read -r name; do
+			n=$((n + 1))
+			RESULT_NO[$name]=$n
+		done <"$VM_RESULTS/names"
+	fi
+	n=${RESULT_NO[$2]:-}
 	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
 	printf '%s/%s/%s.%s\n' "$VM_RESULTS" "$1" "$n" "$3"
 }
@@ -209,9 +225,11 @@ result() {
 # load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
 load_result() {
 	need_boot "$1"
-	output=$(cat "$(result "$1" "$2" stdout)")
-	stderr=$(cat "$(result "$1" "$2" stderr)")
-	status=$(cat "$(result "$1" "$2" rc)")
+	local base
+	base=$(result "$1" "$2" "") || return 1
+	output=$(<"${base}stdout")
+	stderr=$(<"${base}stderr")
+	status=$(<"${base}rc")
 	lines=()
 	[ -z "$output" ] || mapfile -t lines <<<"$output"
 }

@@ -5,9 +5,12 @@
 # row_re CELL...: an extended regexp for a table row holding exactly these cells, in order
 # (libsmartcols pads cells with one or more spaces)
 row_re() {
-	local re="" cell
+	local re="" cell c
 	for cell in "$@"; do
-		cell=$(printf '%s' "$cell" | sed 's/[][\.*^$()+?{}|]/\\&/g')
+		# every ERE metacharacter escaped (the backslash first), in the shell: no process per cell
+		for c in '\' '[' ']' '.' '*' '^' '$' '(' ')' '+' '?' '{' '}' '|'; do
+			cell=${cell//"$c"/"\\$c"}
+		done
 		re+="${re:+ +}$cell"
 	done
 	printf '^%s$' "$re"
