@@ -23,26 +23,30 @@ struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *p
 	return d;
 }
 
+void device_free(struct vdpa_device *d)
+{
+	free(d->arg);
+	free(d->char_device);
+	free(d->name);
+	free(d->vdpa_device);
+	free(d->mgmtdev);
+	free(d->bound_driver);
+	free(d->driver_override);
+	free(d->parent_bus);
+	free(d->parent_id);
+	free(d->parent_driver);
+	free(d->note);
+	free(d->config_raw);
+	free(d->probes);
+	err_list_free(&d->errors);
+	holder_info_free(&d->holder);
+	memset(d, 0, sizeof(*d));
+}
+
 void run_free(struct run *r)
 {
-	for (size_t i = 0; i < r->n_dev; i++) {
-		struct vdpa_device *d = &r->dev[i];
-
-		free(d->arg);
-		free(d->char_device);
-		free(d->name);
-		free(d->vdpa_device);
-		free(d->mgmtdev);
-		free(d->bound_driver);
-		free(d->driver_override);
-		free(d->parent_bus);
-		free(d->parent_id);
-		free(d->parent_driver);
-		free(d->note);
-		free(d->config_raw);
-		err_list_free(&d->errors);
-		holder_info_free(&d->holder);
-	}
+	for (size_t i = 0; i < r->n_dev; i++)
+		device_free(&r->dev[i]);
 	free(r->dev);
 	r->dev = NULL;
 	for (size_t i = 0; i < r->n_mgmt; i++)

@@ -72,7 +72,7 @@ struct vdpa_device {
 	size_t config_len;
 	struct cfg_decoded config;
 
-	struct probe_record probes[MAX_PROBES];
+	struct probe_record *probes; /* room for MAX_PROBES, allocated by the first probe_add */
 	size_t n_probes;
 	uint64_t acked_backend; /* what the probe acked with VHOST_SET_BACKEND_FEATURES */
 	char probe_failure[200];
@@ -124,6 +124,8 @@ struct run {
 	uint64_t ns_filter;	 /* features command: bit per enum feat_ns to include */
 };
 
+/* Free what a device owns and zero it (run_free does this for every device). */
+void device_free(struct vdpa_device *d);
 void run_free(struct run *r);
 struct vdpa_device *run_add_device(struct run *r, const char *arg, const char *path);
 /* true if any device or run-level error exists */

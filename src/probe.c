@@ -17,6 +17,7 @@
 #include "compat.h"
 #include "probe_mem.h"
 #include "signals.h"
+#include "util.h"
 #include "vhost.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
@@ -44,6 +45,9 @@ struct probe_record *probe_add(struct vdpa_device *d, enum step_id step, enum pr
 	size_t n = 0;
 	va_list ap;
 
+	/* only a probed device has records: list and show never allocate them */
+	if (!d->probes)
+		d->probes = xcalloc(MAX_PROBES, sizeof(*d->probes));
 	if (d->n_probes == MAX_PROBES)
 		return &d->probes[MAX_PROBES - 1];
 	r = &d->probes[d->n_probes++];

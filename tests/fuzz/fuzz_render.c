@@ -18,6 +18,7 @@
 #include "fuzz.h"
 #include "output.h"
 #include "output_prom.h"
+#include "probe.h"
 #include "util.h"
 
 static bool valid_utf8(const char *s, size_t len)
@@ -90,9 +91,7 @@ static void fill(struct run *r, const char *in, size_t size)
 		d->verdict.status = (enum verdict_status)(1 + (in[0] & 3) % 3);
 		d->verdict.basis = (enum verdict_basis)((in[0] >> 2) & 3);
 		snprintf(d->verdict.reason, sizeof(d->verdict.reason), "%s", why);
-		snprintf(d->probes[0].detail, sizeof(d->probes[0].detail), "%s", why);
-		d->n_probes = 1;
-		d->probes[0].status = PR_FAIL;
+		probe_add(d, STEP_DATAPATH, PR_FAIL, 0, 0, "%s", why);
 		d->vin.checks[0].state = CS_FAIL;
 		snprintf(d->vin.checks[0].detail, sizeof(d->vin.checks[0].detail), "%s", why);
 		free(why);

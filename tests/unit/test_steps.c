@@ -91,16 +91,17 @@ int main(void)
 		   d.probes[0].status == PR_SKIPPED,
 	   "map .. cleanup, skipped");
 	is_str(d.probes[0].detail, "not run: an earlier step failed", "detail says why");
-	memset(&d, 0, sizeof(d));
+	device_free(&d);
 	probe_skip_rest(&d, STEP_MEMORY, "x");
 	ok(d.probes[0].step == STEP_SBF_PERSIST, "not offered: the refusal test is a later step");
-	memset(&d, 0, sizeof(d));
+	device_free(&d);
 	d.vin.persist_offered = true;
 	probe_skip_rest(&d, STEP_MEMORY, "x");
 	ok(d.probes[0].step == STEP_SBF, "offered: no refusal test");
-	memset(&d, 0, sizeof(d));
+	device_free(&d);
 	probe_skip_rest(&d, STEP_DPC_SETUP, "x");
 	ok(d.n_probes == 3 && d.probes[2].step == STEP_DPC_AFTER, "data path: its own phase only");
+	device_free(&d);
 
 	/* dp_steps_for: the acked run and the compat run */
 	ok(dp_steps_for(true)->after == STEP_DP_AFTER &&
