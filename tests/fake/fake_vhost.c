@@ -556,13 +556,92 @@ static bool driver_ok_not_suspended(const struct fake_dev *d)
 
 /* vhost_vdpa_vring_ioctl() + vhost_vring_ioctl(): reached after the owner
  * check, for vring ioctls and for everything nobody else claimed. */
+/* VHOST_VDPA_GET_VRING_GROUP, GET_VRING_DESC_GROUP and SET_GROUP_ASID for vq @idx */
+static int vring_group_ioctl(struct fake_dev *d, unsigned long req, uint32_t idx, void *arg,
+			     char *detail, size_t dlen)
+{
+	const struct fake_dev_cfg *c = d->cfg;
+	struct vhost_vring_state s;
+	uint32_t g;
+	int r;
+
+	if (req == VHOST_VDPA_SET_GROUP_ASID) {
+		if ((r = vring_state_in(arg, &s, detail, dlen)))
+			return r;
+		if (s.num >= c->nas)
+			return -EINVAL;
+		if (!fake_has_op(c, FAKE_OP_SET_GROUP_ASID))
+			return -EOPNOTSUPP;
+		if (idx >= c->ngroups)
+			return -EINVAL;
+		d->group_asid[idx] = s.num;
+		return 0;
+	}
+	if (req == VHOST_VDPA_GET_VRING_GROUP ? !fake_has_op(c, FAKE_OP_GET_VQ_GROUP)
+					      : !fake_has_op(c, FAKE_OP_GET_VQ_DESC_GROUP))
+		return -EOPNOTSUPP;
+	g = req == VHOST_VDPA_GET_VRING_GROUP ? c->vq_group[idx] : c->vq_desc_group[idx];
+	if (g >= c->ngroups)
+		return -EIO;
+	return vring_state_out(arg, idx, g, detail, dlen);
+}
+
+static int vring_set_addr(struct fake_dev *d, struct fake_vq *vq, void *arg, char *detail,
+			  size_t dlen)
+{
+	struct vhost_vring_addr a;
+
+	if (fake_copy_from_user(&a, arg, sizeof(a)))
+		return -EFAULT;
+	snprintf(detail, dlen, "idx=%u desc=0x%llx avail=0x%llx used=0x%llx", a.index,
+		 (unsigned long long)a.desc_user_addr, (unsigned long long)a.avail_user_addr,
+		 (unsigned long long)a.used_user_addr);
+	if (a.flags & ~(1u << VHOST_VRING_F_LOG))
+		return -EOPNOTSUPP;
+	if ((a.avail_user_addr & 1) || (a.used_user_addr & 3) || (a.log_guest_addr & 3))
+		return -EINVAL;
+	vq->addr_flags = a.flags;
+	vq->desc = a.desc_user_addr;
+	vq->avail = a.avail_user_addr;
+	vq->used = a.used_user_addr;
+	vq->log = a.log_guest_addr;
+	/* 6.8+: the parent refuses while running (vhost copy updated) */
+	return driver_ok_not_suspended(d) ? -EINVAL : 0;
+}
+
+/* VHOST_SET_VRING_NUM and VHOST_SET_VRING_BASE */
+static int vring_set_num_base(struct fake_dev *d, unsigned long req, struct fake_vq *vq,
+			      void *arg, char *detail, size_t dlen)
+{
+	struct vhost_vring_state s;
+	int r;
+
+	if ((r = vring_state_in(arg, &s, detail, dlen)))
+		return r;
+	if (req == VHOST_SET_VRING_NUM) {
+		if (kv_vring_num_max_check(d->kver) && s.num > d->cfg->vq_num_max)
+			return -EINVAL;
+		if (!s.num || s.num > 0xffff || (s.num & (s.num - 1)))
+			return -EINVAL;
+		vq->num = s.num;
+		return 0;
+	}
+	if (!(d->driver_features & (1ULL << VIRTIO_F_RING_PACKED)) && s.num > 0xffff)
+		return -EINVAL;
+	if (driver_ok_not_suspended(d))
+		return -EINVAL;
+	vq->base = s.num;
+	vq->last_used = (uint16_t)s.num; /* vdpa_sim: used index starts there too */
+	return 0;
+}
+
 static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *detail,
 		       size_t dlen)
 {
 	const struct fake_dev_cfg *c = d->cfg;
 	struct vhost_vring_state s;
 	struct fake_vq *vq;
-	uint32_t idx, g;
+	uint32_t idx;
 	int r;
 
 	if (fake_copy_from_user(&idx, arg, sizeof(idx)))
@@ -581,24 +660,8 @@ static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *d
 		return 0;
 	case VHOST_VDPA_GET_VRING_GROUP:
 	case VHOST_VDPA_GET_VRING_DESC_GROUP:
-		if (req == VHOST_VDPA_GET_VRING_GROUP ? !fake_has_op(c, FAKE_OP_GET_VQ_GROUP)
-						      : !fake_has_op(c, FAKE_OP_GET_VQ_DESC_GROUP))
-			return -EOPNOTSUPP;
-		g = req == VHOST_VDPA_GET_VRING_GROUP ? c->vq_group[idx] : c->vq_desc_group[idx];
-		if (g >= c->ngroups)
-			return -EIO;
-		return vring_state_out(arg, idx, g, detail, dlen);
 	case VHOST_VDPA_SET_GROUP_ASID:
-		if ((r = vring_state_in(arg, &s, detail, dlen)))
-			return r;
-		if (s.num >= c->nas)
-			return -EINVAL;
-		if (!fake_has_op(c, FAKE_OP_SET_GROUP_ASID))
-			return -EOPNOTSUPP;
-		if (idx >= c->ngroups)
-			return -EINVAL;
-		d->group_asid[idx] = s.num;
-		return 0;
+		return vring_group_ioctl(d, req, idx, arg, detail, dlen);
 	case VHOST_VDPA_GET_VRING_SIZE:
 		if (!fake_has_op(c, FAKE_OP_GET_VQ_SIZE))
 			return -EOPNOTSUPP;
@@ -606,45 +669,10 @@ static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *d
 	case VHOST_GET_VRING_BASE:
 		return vring_state_out(arg, idx, vq->base, detail, dlen);
 	case VHOST_SET_VRING_NUM:
-		if ((r = vring_state_in(arg, &s, detail, dlen)))
-			return r;
-		if (kv_vring_num_max_check(d->kver) && s.num > c->vq_num_max)
-			return -EINVAL;
-		if (!s.num || s.num > 0xffff || (s.num & (s.num - 1)))
-			return -EINVAL;
-		vq->num = s.num;
-		return 0;
-	case VHOST_SET_VRING_ADDR: {
-		struct vhost_vring_addr a;
-
-		if (fake_copy_from_user(&a, arg, sizeof(a)))
-			return -EFAULT;
-		snprintf(detail, dlen, "idx=%u desc=0x%llx avail=0x%llx used=0x%llx", a.index,
-			 (unsigned long long)a.desc_user_addr,
-			 (unsigned long long)a.avail_user_addr,
-			 (unsigned long long)a.used_user_addr);
-		if (a.flags & ~(1u << VHOST_VRING_F_LOG))
-			return -EOPNOTSUPP;
-		if ((a.avail_user_addr & 1) || (a.used_user_addr & 3) || (a.log_guest_addr & 3))
-			return -EINVAL;
-		vq->addr_flags = a.flags;
-		vq->desc = a.desc_user_addr;
-		vq->avail = a.avail_user_addr;
-		vq->used = a.used_user_addr;
-		vq->log = a.log_guest_addr;
-		/* 6.8+: the parent refuses while running (vhost copy updated) */
-		return driver_ok_not_suspended(d) ? -EINVAL : 0;
-	}
 	case VHOST_SET_VRING_BASE:
-		if ((r = vring_state_in(arg, &s, detail, dlen)))
-			return r;
-		if (!(d->driver_features & (1ULL << VIRTIO_F_RING_PACKED)) && s.num > 0xffff)
-			return -EINVAL;
-		if (driver_ok_not_suspended(d))
-			return -EINVAL;
-		vq->base = s.num;
-		vq->last_used = (uint16_t)s.num; /* vdpa_sim: used index starts there too */
-		return 0;
+		return vring_set_num_base(d, req, vq, arg, detail, dlen);
+	case VHOST_SET_VRING_ADDR:
+		return vring_set_addr(d, vq, arg, detail, dlen);
 	case VHOST_SET_VRING_KICK:
 		return vring_file(d, arg, &vq->kick, detail, dlen);
 	case VHOST_SET_VRING_CALL:
@@ -659,9 +687,9 @@ static int vring_ioctl(struct fake_dev *d, unsigned long req, void *arg, char *d
 	case VHOST_GET_VRING_BUSYLOOP_TIMEOUT:
 		return vring_state_out(arg, idx, vq->busyloop, detail, dlen);
 	default:
-		/* -ENOIOCTLCMD, turned into ENOTTY by the VFS; this includes
-		 * the endian ioctls (no CROSS_ENDIAN_LEGACY) and every
-		 * ioctl the modelled kernel does not know (drivers/vhost/vhost.c vhost_dev_ioctl(): -EPERM before an owner). */
+		/* -ENOIOCTLCMD, turned into ENOTTY by the VFS: the endian ioctls (no
+		 * CROSS_ENDIAN_LEGACY) and every request the modelled kernel does not know
+		 * (drivers/vhost/vhost.c vhost_vring_ioctl(), default case). */
 		snprintf(detail, dlen, "idx=%u", idx);
 		return -ENOTTY;
 	}
