@@ -905,6 +905,70 @@ static void load_procs(const struct ctx *c, json_object *root, struct fake_scena
 	}
 }
 
+/* parse_file PATH: the scenario's JSON object; a clear error (with the line) for anything else */
+static json_object *parse_file(const char *path)
+{
+	enum json_tokener_error jerr;
+	json_tokener *tok = json_tokener_new();
+	json_object *root;
+	size_t len;
+	char *text = slurp(path, &len);
+
+	if (!tok)
+		fake_die("out of memory");
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (!root || jerr != json_tokener_success) {
+		size_t off = json_tokener_get_parse_end(tok), line = 1;
+		const char *why = json_tokener_error_desc(jerr);
+
+		if (root)
+			why = "trailing data";
+		else if (jerr == json_tokener_continue)
+			why = "the file ends inside a value"; /* json-c says only "continue" */
+		for (size_t i = 0; i < off && i < len; i++)
+			line += text[i] == '\n';
+		fake_die("scenario %s: line %zu: invalid JSON: %s", path, line, why);
+	}
+	json_tokener_free(tok);
+	free(text);
+	if (!json_object_is_type(root, json_type_object))
+		fake_die("scenario %s: the top level must be a JSON object", path);
+	return root;
+}
+
+/* "devices": each one loaded; names and indexes unique; a bound node needs the module */
+static void load_devices(const struct ctx *c, json_object *root, struct fake_scenario *sc)
+{
+	json_object *v = get(c, root, "devices", json_type_array, true);
+
+	sc->ndevs = json_object_array_length(v);
+	sc->devs = calloc(sc->ndevs ? sc->ndevs : 1, sizeof(*sc->devs));
+	if (!sc->devs)
+		fake_die("out of memory");
+	for (size_t i = 0; i < sc->ndevs; i++) {
+		json_object *o = json_object_array_get_idx(v, i);
+		struct ctx dc = *c;
+
+		snprintf(dc.where, sizeof(dc.where), "devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			fake_die("scenario %s: %s: must be an object", c->file, dc.where);
+		load_device(sc, &dc, o, &sc->devs[i]);
+		for (size_t j = 0; j < i; j++) {
+			if (sc->devs[i].has_index && sc->devs[j].has_index &&
+			    sc->devs[j].index == sc->devs[i].index)
+				bad(&dc, "index", "%u is used by devices[%zu] too",
+				    sc->devs[i].index, j);
+			if (!strcmp(sc->devs[j].name, sc->devs[i].name))
+				bad(&dc, "name", "'%s' is used by devices[%zu] too",
+				    sc->devs[i].name, j);
+		}
+		if (sc->devs[i].has_index && !sc->module)
+			bad(&dc, "bound_driver",
+			    "vhost_vdpa, but the scenario has no vhost-vdpa module");
+	}
+}
+
 void fake_scenario_load(const char *path, struct fake_scenario *sc)
 {
 	static const char *const keys[] = { "kernel",
@@ -928,32 +992,14 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc)
 					    "host_processes",
 					    NULL };
 	struct ctx c = { .file = path, .where = "" };
-	enum json_tokener_error jerr = json_tokener_success;
-	json_tokener *tok;
-	json_object *root, *v;
-	size_t len;
-	char *text = slurp(path, &len);
+	json_object *root;
 	bool ok;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->path = strdup(path);
-	tok = json_tokener_new();
-	if (!tok || !sc->path)
+	if (!sc->path)
 		fake_die("out of memory");
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	if (!root || jerr != json_tokener_success) {
-		size_t off = json_tokener_get_parse_end(tok), line = 1;
-
-		for (size_t i = 0; i < off && i < len; i++)
-			line += text[i] == '\n';
-		fake_die("scenario %s: line %zu: invalid JSON: %s", path, line,
-			 root ? "trailing data" : json_tokener_error_desc(jerr));
-	}
-	json_tokener_free(tok);
-	free(text);
-	if (!json_object_is_type(root, json_type_object))
-		fake_die("scenario %s: the top level must be a JSON object", path);
+	root = parse_file(path);
 	check_keys(&c, root, keys);
 
 	sc->kernel = get_str(&c, root, "kernel", NULL);
@@ -966,32 +1012,7 @@ void fake_scenario_load(const char *path, struct fake_scenario *sc)
 	sc->max_iotlb_entries =
 		(unsigned)get_int(&c, root, "max_iotlb_entries", false, 2048, 1, 1u << 24);
 
-	v = get(&c, root, "devices", json_type_array, true);
-	sc->ndevs = json_object_array_length(v);
-	sc->devs = calloc(sc->ndevs ? sc->ndevs : 1, sizeof(*sc->devs));
-	if (!sc->devs)
-		fake_die("out of memory");
-	for (size_t i = 0; i < sc->ndevs; i++) {
-		json_object *o = json_object_array_get_idx(v, i);
-		struct ctx dc = c;
-
-		snprintf(dc.where, sizeof(dc.where), "devices[%zu]", i);
-		if (!json_object_is_type(o, json_type_object))
-			fake_die("scenario %s: %s: must be an object", path, dc.where);
-		load_device(sc, &dc, o, &sc->devs[i]);
-		for (size_t j = 0; j < i; j++) {
-			if (sc->devs[i].has_index && sc->devs[j].has_index &&
-			    sc->devs[j].index == sc->devs[i].index)
-				bad(&dc, "index", "%u is used by devices[%zu] too",
-				    sc->devs[i].index, j);
-			if (!strcmp(sc->devs[j].name, sc->devs[i].name))
-				bad(&dc, "name", "'%s' is used by devices[%zu] too",
-				    sc->devs[i].name, j);
-		}
-		if (sc->devs[i].has_index && !sc->module)
-			bad(&dc, "bound_driver",
-			    "vhost_vdpa, but the scenario has no vhost-vdpa module");
-	}
+	load_devices(&c, root, sc);
 
 	sc->inject = get_str_array(&c, root, "inject", &sc->ninject);
 	sc->delay = get_str_array(&c, root, "delay", &sc->ndelay);
