@@ -275,3 +275,20 @@ EOF_T
 	assert_jq '.devices[0].verdict.reason | test("offers IOTLB_PERSIST but refuses it")' 'true'
 	FAKE_VDPA_INJECT='ioctl:VHOST_SET_BACKEND_FEATURES=EOPNOTSUPP' run -10 fake sim-6.12 check --probe --require iotlb_persist vhost-vdpa-0
 }
+
+@test "hold-bench.sh (the EBUSY window): every open of a node is paired with its release, per command" {
+	slow_test "data-path timeouts"
+	run -0 "$TESTS_DIR/bench/hold-bench.sh" -r 1 4
+	assert_line --index 0 'hold-bench: 4 devices (gen-scenario.py host 4), 1 runs, under the fake (its logging inside the windows)'
+	assert_line --index 1 --regexp '^command +opens +median-us +max-us +sum-us +wall-ms$'
+	# opens: show and probe open each of the 4 nodes once; the data path opens the 3 simulators
+	# once more (tests/fake/gen-scenario.py host); every window has a length and they add up
+	local label opens med max sum
+	for label in 'show --all --json:4' 'probe --all --datapath=off --json:4' 'probe --all --json (auto):7'; do
+		read -r opens med max sum _ < <(grep -F "${label%:*} " <<<"$output" | sed "s/^${label%:*} *//")
+		assert_equal "$opens" "${label##*:}"
+		(( med > 0 && max >= med && sum >= max )) || fail "${label%:*}: median $med, max $max, sum $sum"
+	done
+	# the data path's round-trip timeouts (2 s each) are inside the windows of the auto probe
+	(( max >= 2000000 )) || fail "auto probe: the longest window is $max us"
+}

@@ -172,6 +172,7 @@ pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool g_active;
 static struct fake_scenario g_sc;
 static char *g_log;
+static bool g_log_time; /* FAKE_VDPA_LOG_TIME=1: each line starts with CLOCK_MONOTONIC seconds */
 
 static char g_root[PATH_MAX];
 static char g_root_real[PATH_MAX]; /* g_root with symlinks resolved, for realpath() */
@@ -342,13 +343,22 @@ void fake_log(const char *fmt, ...)
 	int saved = errno, n, fd;
 	va_list ap;
 
+	int t = 0;
+
 	if (!g_log)
 		return;
+	if (g_log_time) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t = snprintf(line, sizeof(line), "%lld.%09ld ", (long long)ts.tv_sec, ts.tv_nsec);
+	}
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	n = vsnprintf(line + t, sizeof(line) - 1 - (size_t)t, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
+	n += t;
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
@@ -2250,6 +2260,7 @@ __attribute__((constructor)) static void fake_init(void)
 		}
 		if (!g_log)
 			fake_die("out of memory");
+		g_log_time = getenv("FAKE_VDPA_LOG_TIME") && !strcmp(getenv("FAKE_VDPA_LOG_TIME"), "1");
 	}
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	g_active = true;
