@@ -20,7 +20,7 @@
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
 #   VM_OUT (keep results there instead of a temporary directory), VM_REUSE=1 (with VM_OUT: test
 #   the results an earlier boot left there, boot nothing), VM_TIMEOUT (seconds per boot,
-#   default 180), CI=true (never skip: no QEMU is a failure).
+#   default 360), CI=true (never skip: no QEMU is a failure).
 
 # shellcheck disable=SC2030,SC2031 # bats runs each test in a subshell on purpose
 bats_require_minimum_version 1.5.0

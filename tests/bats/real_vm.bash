@@ -9,7 +9,7 @@
 #
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
 #   VM_OUT (keep results there), VM_REUSE=1 (with VM_OUT: test the results an earlier boot left
-#   there, boot nothing; for work on the assertions), VM_TIMEOUT (seconds per boot, default 180),
+#   there, boot nothing; for work on the assertions), VM_TIMEOUT (seconds per boot, default 360),
 #   CI=true (never skip: no QEMU is a failure).
 
 # Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
@@ -186,7 +186,7 @@ real_vm_boot() {
 				--add "$ROOT/tests/vm/qtest-virtio-net" --qemu \
 				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
 				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
-				--timeout "${VM_TIMEOUT:-180}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
+				--timeout "${VM_TIMEOUT:-360}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
 			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
 		) &
 	done
