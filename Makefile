@@ -55,8 +55,8 @@ CFLAGS    ?= -O2 -g
 # override: a CPPFLAGS from the command line or dpkg-buildflags adds to these, never drops them
 override CPPFLAGS += -D_GNU_SOURCE -DVDPACTL_VERSION='"$(VERSION)"' -Isrc
 PC_LIBS   := libmnl json-c smartcols
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(PC_LIBS) 2>/dev/null)
-LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PC_LIBS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags $(PC_LIBS) 2>/dev/null)
+LDLIBS    += $(shell $(PKG_CONFIG) --libs $(PC_LIBS) 2>/dev/null) -pthread
 
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -40,7 +40,7 @@ _vdpactl()
 	# --datapath takes its value only as --datapath=MODE (optional argument): after
 	# "--datapath " the next word is a device again
 	--datapath) $split && { COMPREPLY=($(compgen -W "auto force off" -- "$cur")); return; } ;;
-	--timeout) return ;;
+	--timeout | --jobs) return ;;
 	--from) COMPREPLY=($(compgen -W "list show probe" -- "$cur")); return ;;
 	--output | -o)
 		if [[ $cmd == metrics ]]; then
@@ -92,8 +92,8 @@ _vdpactl()
 	show | probe | check)
 		if [[ $cur == -* ]]; then
 			local extra="--all -a"
-			[[ $cmd == check ]] && extra+=" --require= --probe --datapath --datapath= --timeout= $table_opts"
-			[[ $cmd == probe ]] && extra+=" --datapath --datapath= --timeout="
+			[[ $cmd == check ]] && extra+=" --require= --probe --datapath --datapath= --timeout= --jobs= $table_opts"
+			[[ $cmd == probe ]] && extra+=" --datapath --datapath= --timeout= --jobs="
 			COMPREPLY=($(compgen -W "$extra $global_opts" -- "$cur"))
 		else
 			# node paths, and the names of the vdpa devices that have a node: globbed,

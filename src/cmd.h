@@ -20,6 +20,8 @@ struct opts {
 	int datapath;	/* probe --datapath: enum dp_mode (auto by default) */
 	double timeout; /* probe --timeout: seconds per data-path round trip */
 	bool datapath_given, timeout_given;
+	unsigned jobs; /* probe --jobs: devices evaluated at once (their data-path waits overlap) */
+	bool jobs_given;
 	uint64_t require; /* check --require: backend feature mask */
 	bool has_require;
 	enum color_mode color;

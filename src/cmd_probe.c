@@ -4,6 +4,8 @@
  * run the control-plane probe and the data path, then (once every device is done) compute the
  * verdicts from the evidence and the gate of --require.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,12 +154,8 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 			probe_add(d, STEP_DATAPATH, PR_SKIPPED, 0, 0, "%s", why);
 		return;
 	}
-	if (p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev))
-		fprintf(stderr,
-			"vdpactl: %s: warning: --datapath=force %s through the real device\n",
-			esc(d->char_device),
-			d->cls == CLASS_NET ? "sends a broadcast frame (ethertype 0x88b5)"
-					    : "reads sector 0");
+	/* warned after the evaluation, in device order (evaluate_all) */
+	d->dp_forced_real = p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev);
 	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,
 			     r->host.kernel_release);
 	dp_run(d, vmajor, d->vin.persist_offered, guard, &p, &first);
@@ -298,6 +296,71 @@ static int combine(const struct run *r)
 	return rc;
 }
 
+/*
+ * Devices are evaluated --jobs at a time: a probe spends nearly all its time waiting (a data
+ * path round trip that never comes back waits its whole timeout), and the waits of different
+ * devices overlap. Each device's evidence lives in its own struct vdpa_device, so the result
+ * is the same as one after the other; output and verdicts come after every worker ended.
+ */
+struct pool {
+	struct run *r;
+	const struct opts *o;
+	const struct discovery *dv;
+	int vmajor;
+	bool run_probe;
+	size_t next; /* the next device to take */
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&p->next, 1, __ATOMIC_SEQ_CST)) < p->r->n_dev) {
+		if (vd_signal)
+			p->r->dev[i].interrupted = true; /* never started */
+		else
+			evaluate(p->r, &p->r->dev[i], p->o, p->dv, p->vmajor, p->run_probe);
+	}
+	return NULL;
+}
+
+/*
+ * Evaluate every device with up to o->jobs workers, the calling thread one of them. Only a probe
+ * waits; check without --probe (a read-only open and queries) goes one device after the other.
+ */
+static void evaluate_all(struct run *r, const struct opts *o, const struct discovery *dv,
+			 int vmajor, bool run_probe)
+{
+	struct pool p = { r, o, dv, vmajor, run_probe, 0 };
+	size_t workers = !run_probe ? 1 : o->jobs < r->n_dev ? o->jobs : r->n_dev;
+	size_t want = workers > 1 ? workers - 1 : 0, n = 0;
+	pthread_t tid[64];
+	sigset_t block, old;
+
+	/* SIGINT and SIGTERM reach this thread only; the workers see vd_signal */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	while (n < want && n < ARRAY_SIZE(tid) &&
+	       pthread_create(&tid[n], NULL, pool_worker, &p) == 0)
+		n++; /* fewer threads than asked (no resources): the others take more devices */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pool_worker(&p);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	for (size_t i = 0; i < r->n_dev; i++)
+		if (r->dev[i].dp_forced_real)
+			fprintf(stderr,
+				"vdpactl: %s: warning: --datapath=force %s through the real "
+				"device\n",
+				esc(r->dev[i].char_device),
+				r->dev[i].cls == CLASS_NET
+					? "sends a broadcast frame (ethertype 0x88b5)"
+					: "reads sector 0");
+}
+
 static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 {
 	struct err_list scratch = { 0 };
@@ -315,12 +378,7 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 		discovery_free(&dv);
 		return rc;
 	}
-	for (size_t i = 0; i < r->n_dev; i++) {
-		if (vd_signal)
-			r->dev[i].interrupted = true; /* never started */
-		else
-			evaluate(r, &r->dev[i], o, &dv, vmajor, run_probe);
-	}
+	evaluate_all(r, o, &dv, vmajor, run_probe);
 	holder_attach(r, false); /* who holds the busy ones; before judge(): reasons name them */
 	judge(r, run_probe);
 	discovery_free(&dv);

@@ -124,7 +124,7 @@ void devnode_release(void)
 
 const char *chrdev_driver_name(unsigned major)
 {
-	static char name[64];
+	static _Thread_local char name[64]; /* probe --jobs: each thread its own */
 
 	if (!proc_devices_text || procdevices_name(proc_devices_text, major, name, sizeof(name)))
 		return NULL;

@@ -106,7 +106,7 @@ const struct command commands[] = {
 };
 const size_t commands_len = ARRAY_SIZE(commands);
 
-enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT, OPT_FROM };
+enum { OPT_COLOR = 256, OPT_PROBE, OPT_REQUIRE, OPT_DATAPATH, OPT_TIMEOUT, OPT_JOBS, OPT_FROM };
 
 static const struct option long_opts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -121,6 +121,7 @@ static const struct option long_opts[] = {
 	{ "require", required_argument, NULL, OPT_REQUIRE },
 	{ "datapath", optional_argument, NULL, OPT_DATAPATH },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "noheadings", no_argument, NULL, 'n' },
@@ -145,6 +146,7 @@ static const struct {
 	  CMD_DATAPATH_OPTS, 0 },
 	{ "    --timeout=SEC", "probe", "seconds per data-path round trip (2)", CMD_DATAPATH_OPTS,
 	  0 },
+	{ "    --jobs=N", "probe", "devices evaluated at once, 1-64 (16)", CMD_DATAPATH_OPTS, 0 },
 	{ "    --from=SRC", "metrics", "list (default, opens nothing), show or probe",
 	  CMD_METRICS_OPTS, 0 },
 	{ "-o, --output=FILE", "metrics", "write FILE atomically, not stdout", CMD_METRICS_OPTS,
@@ -406,6 +408,23 @@ static int parse_timeout(struct run *r, struct opts *o, const char *val)
 	return 0;
 }
 
+static int parse_jobs(struct run *r, struct opts *o, const char *val)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(val, &end, 10);
+	o->jobs_given = true;
+	if (end == val || *end || errno || val[0] == '-' || n < 1 || n > 64) {
+		err_add(&r->errors, ERR_USAGE, 0, NULL, "--jobs", NULL,
+			"invalid value '%s': a number of devices from 1 to 64", val);
+		return -1;
+	}
+	o->jobs = (unsigned)n;
+	return 0;
+}
+
 static void bad_option(struct run *r, char **argv)
 {
 	if (optopt && strchr(short_opts, optopt))
@@ -462,6 +481,8 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 		return v < 0 ? -1 : 0;
 	case OPT_TIMEOUT:
 		return parse_timeout(r, o, optarg);
+	case OPT_JOBS:
+		return parse_jobs(r, o, optarg);
 	case OPT_REQUIRE:
 		o->has_require = true;
 		return parse_require(optarg, &o->require, &r->errors);
@@ -494,8 +515,11 @@ static int take_option(int c, char **argv, struct opts *o, struct run *r)
 static const char *misplaced_option(const struct command *cmd, const struct opts *o, char *why,
 				    size_t len)
 {
-	const char *dp_opt = o->datapath_given ? "--datapath" : "--timeout";
-	bool dp = o->datapath_given || o->timeout_given, table = o->noheadings || o->raw;
+	const char *dp_opt = o->datapath_given	? "--datapath"
+			     : o->timeout_given ? "--timeout"
+						: "--jobs";
+	bool dp = o->datapath_given || o->timeout_given || o->jobs_given;
+	bool table = o->noheadings || o->raw;
 	unsigned f = cmd->flags;
 	const char *opt = NULL, *owner = NULL;
 
@@ -576,7 +600,7 @@ static bool has_usage_error(const struct run *r)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0 };
+	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0, .jobs = 16 };
 	struct run r = { 0 };
 	const struct command *cmd = NULL;
 	int c, rc;

@@ -77,6 +77,7 @@ struct vdpa_device {
 	uint64_t acked_backend; /* what the probe acked with VHOST_SET_BACKEND_FEATURES */
 	char probe_failure[200];
 	char dp_failure[200]; /* why an asked-for data path did not verify */
+	bool dp_forced_real;  /* --datapath=force ran the data path on a real parent (warned) */
 
 	/*
 	 * probe, check: the verdict. Its zero state is VS_NONE, "not evaluated" (rendered as null

@@ -2,6 +2,7 @@
 /* signals.c - interruption handling; see signals.h */
 #include "signals.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,17 +48,23 @@ int signals_exit_code(void)
 
 void signals_track_fd(int fd)
 {
+	/* probe --jobs: threads claim slots at once, so a slot is taken by compare-and-swap */
 	for (int i = 0; i < MAX_TRACKED; i++) {
-		if (tracked[i] <= 0) {
-			tracked[i] = fd;
+		sig_atomic_t free_slot = tracked[i];
+
+		if (free_slot <= 0 &&
+		    __atomic_compare_exchange_n(&tracked[i], &free_slot, fd, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			return;
-		}
 	}
 }
 
 void signals_untrack_fd(int fd)
 {
-	for (int i = 0; i < MAX_TRACKED; i++)
-		if (tracked[i] == fd)
-			tracked[i] = 0;
+	for (int i = 0; i < MAX_TRACKED; i++) {
+		sig_atomic_t mine = fd;
+
+		__atomic_compare_exchange_n(&tracked[i], &mine, 0, false, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
+	}
 }

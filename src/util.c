@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,7 @@ static bool needs_escape(const unsigned char *p, size_t *n)
 
 static char **esc_copies;
 static size_t esc_n;
+static pthread_mutex_t esc_lock = PTHREAD_MUTEX_INITIALIZER; /* probe --jobs threads use esc */
 
 const char *esc(const char *s)
 {
@@ -192,8 +194,10 @@ const char *esc(const char *s)
 		}
 	}
 	*o = '\0';
+	pthread_mutex_lock(&esc_lock);
 	esc_copies = xgrow(esc_copies, esc_n, sizeof(*esc_copies));
 	esc_copies[esc_n++] = out;
+	pthread_mutex_unlock(&esc_lock);
 	return out;
 }
 

@@ -292,3 +292,51 @@ EOF_T
 	# the data path's round-trip timeouts (2 s each) are inside the windows of the auto probe
 	(( max >= 2000000 )) || fail "auto probe: the longest window is $max us"
 }
+
+# the run's document without what may differ between two runs: timings, the clock, and the IOVA
+# the data path chose (the VA guard keeps clear of the process's own mappings, and threads add
+# mappings of their own)
+same_run_filter='walk(if type == "object" then del(.duration_us, .time) else . end)
+	| walk(if type == "string" then sub("at IOVA 0x[0-9a-f]+\\.\\."; "at IOVA X..") else . end)'
+
+@test "--jobs: devices evaluated at once give the document, stderr and exit code of one at a time, on every scenario" {
+	slow_test "data-path timeouts on every scenario"
+	local scen name cmd rc1 rc8 out1 err1
+	for scen in "$SCENARIOS"/*.json; do
+		name=$(basename "$scen" .json)
+		for cmd in "probe --all --datapath=force --timeout=0.3 --json" \
+			"check --probe --require=iotlb_persist --timeout=0.3 --json"; do
+			# shellcheck disable=SC2086 # the command is a word list
+			run --separate-stderr fake "$name" $cmd --jobs 1
+			rc1=$status out1=$(jq -S "$same_run_filter" <<<"$output") err1=$stderr
+			# shellcheck disable=SC2086
+			run --separate-stderr fake "$name" $cmd --jobs 8
+			rc8=$status
+			assert_schema
+			[[ $rc1 == "$rc8" ]] || fail "$name '$cmd': exit $rc1 one at a time, $rc8 with --jobs 8"
+			diff <(printf '%s\n' "$out1") <(jq -S "$same_run_filter" <<<"$output") ||
+				fail "$name '$cmd': the documents differ (above: one at a time <, --jobs 8 >)"
+			[[ $err1 == "$stderr" ]] || fail "$name '$cmd': stderr differs: '$err1' vs '$stderr'"
+		done
+	done
+}
+
+@test "--jobs: 16 lost round trips wait at once (one timeout, not 16); bad values are usage errors" {
+	local host=$BATS_TEST_TMPDIR/host-16.json t0 t1
+	"$TESTS_DIR/fake/gen-scenario.py" host 16 -o "$host"
+	t0=$(date +%s%N)
+	run -0 --separate-stderr env FAKE_VDPA_SCENARIO="$host" LD_PRELOAD="$FAKE_LIB" "$VDPACTL" \
+		probe --all --timeout=1 --jobs 16 --json
+	t1=$(date +%s%N)
+	# 11 simulators whose frames never come back: each waits 1 s; at once, not one after another
+	assert_jq '[.devices[].probes[] | select(.id == "dp_before_reset" and .status == "fail")] | length' '11'
+	(( (t1 - t0) / 1000000 < 6000 )) || fail "took $(((t1 - t0) / 1000000)) ms for 11 waits of 1 s"
+	for bad in 0 65 -1 x 1.5 ''; do
+		run -2 --separate-stderr fake sim-6.12 probe --jobs="$bad" vhost-vdpa-0
+		assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --jobs: invalid value '$bad': a number of devices from 1 to 64"
+	done
+	run -2 --separate-stderr fake sim-6.12 check --jobs=2
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --jobs: check takes this option only with --probe (it tunes the probe)"
+	run -2 --separate-stderr fake sim-6.12 show --jobs=2 vhost-vdpa-0
+	assert_equal "$(head -1 <<<"$stderr")" "vdpactl: --jobs: the show command does not take this option (it belongs to probe and check --probe)"
+}
