@@ -335,7 +335,7 @@ static void evaluate_all(struct run *r, const struct opts *o, const struct disco
 	struct pool p = { r, o, dv, vmajor, run_probe, 0 };
 	size_t workers = !run_probe ? 1 : o->jobs < r->n_dev ? o->jobs : r->n_dev;
 	size_t want = workers > 1 ? workers - 1 : 0, n = 0;
-	pthread_t tid[64];
+	pthread_t tid[DP_MAX_CONCURRENT];
 	sigset_t block, old;
 
 	/* SIGINT and SIGTERM reach this thread only; the workers see vd_signal */

@@ -179,6 +179,21 @@ static void release_iovas(struct dp_ctx *c)
 	memset(c->reserved, 0, sizeof(c->reserved));
 }
 
+/* Reserve @len bytes PROT_NONE at exactly @base: the reservation, or NULL if anything is there. */
+static void *reserve_at(uint64_t base, size_t len)
+{
+	void *r = mmap((void *)(uintptr_t)base, len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	if (r != (void *)(uintptr_t)base) { /* a kernel before 4.17 took the flag as a hint */
+		munmap(r, len);
+		return NULL;
+	}
+	return r;
+}
+
 /* DP_GUARD_PA: each IOVA the physical address of a zeroed, locked page we own. 0 or -1 + @why. */
 static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, size_t why_len)
 {
@@ -210,15 +225,10 @@ static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, 
 				 (unsigned long long)pa);
 			return -1;
 		}
-		r = mmap((void *)(uintptr_t)pa, pg, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
-		if (r == MAP_FAILED || r != (void *)(uintptr_t)pa) {
-			if (r != MAP_FAILED)
-				munmap(r, pg);
+		if (!(r = reserve_at(pa, pg))) {
 			snprintf(why, why_len,
 				 "IOVA 0x%llx (a guard page's physical address) is a mapped "
-				 "address of "
-				 "this process",
+				 "address of this process",
 				 (unsigned long long)pa);
 			return -1;
 		}
@@ -228,29 +238,31 @@ static int pa_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, 
 	return 0;
 }
 
-/* DP_GUARD_VA: a PROT_NONE reservation anywhere the IOVA range allows. 0 or -1 + @why. */
+/*
+ * DP_GUARD_VA: a PROT_NONE reservation anywhere the IOVA range allows. Candidates are the
+ * windows just above each power of two from 1 GiB: DP_MAX_CONCURRENT of them per power, so that
+ * every run in flight at once (probe --jobs) finds one even where, as under AddressSanitizer,
+ * a single power of two below 2^46 is free. 0 or -1 + @why.
+ */
 static int va_guard(struct dp_ctx *c, uint64_t first, uint64_t last, char *why, size_t why_len)
 {
 	uint64_t pg = page_size(), len = DP_PAGES * pg;
 
-	for (uint64_t base = 0x40000000; base < (UINT64_C(1) << 46); base <<= 1) {
-		void *r;
+	for (uint64_t pow = UINT64_C(1) << 30; pow < (UINT64_C(1) << 46); pow <<= 1) {
+		for (uint64_t k = 0; k < DP_MAX_CONCURRENT; k++) {
+			uint64_t base = pow + k * len;
+			void *r;
 
-		if (base < first || base + len - 1 > last)
-			continue;
-		r = mmap((void *)(uintptr_t)base, len, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
-		if (r == MAP_FAILED)
-			continue;
-		if (r != (void *)(uintptr_t)base) {
-			munmap(r, len);
-			continue;
+			if (base < first || base + len - 1 > last)
+				continue;
+			if (!(r = reserve_at(base, len)))
+				continue;
+			c->guard_va = r;
+			c->guard_len = len;
+			for (int i = 0; i < DP_PAGES; i++)
+				c->iova[i] = base + (uint64_t)i * pg;
+			return 0;
 		}
-		c->guard_va = r;
-		c->guard_len = len;
-		for (int i = 0; i < DP_PAGES; i++)
-			c->iova[i] = base + (uint64_t)i * pg;
-		return 0;
 	}
 	snprintf(why, why_len, "no unmapped IOVA window of %llu bytes inside the IOVA range",
 		 (unsigned long long)len);

@@ -20,6 +20,10 @@
 
 enum dp_mode { DP_AUTO, DP_FORCE, DP_OFF };
 
+/* Data-path runs that may be in flight at once in one process (probe --jobs): each holds its
+ * own IOVA window, so the guard offers at least this many. */
+#define DP_MAX_CONCURRENT 64
+
 /*
  * How an IOVA could be misread after a reset that dropped the translation (vdpa_sim_reset()
  * since Linux 6.7 falls back to an identity map, drivers/vdpa/vdpa_sim/vdpa_sim.c; mlx5 keeps a

@@ -146,7 +146,7 @@ static const struct {
 	  CMD_DATAPATH_OPTS, 0 },
 	{ "    --timeout=SEC", "probe", "seconds per data-path round trip (2)", CMD_DATAPATH_OPTS,
 	  0 },
-	{ "    --jobs=N", "probe", "devices evaluated at once, 1-64 (16)", CMD_DATAPATH_OPTS, 0 },
+	{ "    --jobs=N", "probe", "devices evaluated at once, 1-64 (64)", CMD_DATAPATH_OPTS, 0 },
 	{ "    --from=SRC", "metrics", "list (default, opens nothing), show or probe",
 	  CMD_METRICS_OPTS, 0 },
 	{ "-o, --output=FILE", "metrics", "write FILE atomically, not stdout", CMD_METRICS_OPTS,
@@ -416,9 +416,10 @@ static int parse_jobs(struct run *r, struct opts *o, const char *val)
 	errno = 0;
 	n = strtoul(val, &end, 10);
 	o->jobs_given = true;
-	if (end == val || *end || errno || val[0] == '-' || n < 1 || n > 64) {
+	if (end == val || *end || errno || val[0] == '-' || n < 1 || n > DP_MAX_CONCURRENT) {
 		err_add(&r->errors, ERR_USAGE, 0, NULL, "--jobs", NULL,
-			"invalid value '%s': a number of devices from 1 to 64", val);
+			"invalid value '%s': a number of devices from 1 to %d", val,
+			DP_MAX_CONCURRENT);
 		return -1;
 	}
 	o->jobs = (unsigned)n;
@@ -600,7 +601,9 @@ static bool has_usage_error(const struct run *r)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0, .jobs = 16 };
+	struct opts o = {
+		.color = COLOR_AUTO, .datapath = DP_AUTO, .timeout = 2.0, .jobs = DP_MAX_CONCURRENT
+	};
 	struct run r = { 0 };
 	const struct command *cmd = NULL;
 	int c, rc;

@@ -6,9 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datapath.h"
 #include "exitcode.h"
 
-#define MAX_TRACKED 64
+/* one open vhost-vdpa node per device evaluated at once (probe --jobs) */
+#define MAX_TRACKED DP_MAX_CONCURRENT
 
 volatile sig_atomic_t vd_signal;
 static volatile sig_atomic_t tracked[MAX_TRACKED];

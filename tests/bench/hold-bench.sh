@@ -13,7 +13,9 @@
 # node to its "release" line (the last close of that open). The fake logs every call it
 # intercepts, and that logging is inside the windows: they are upper bounds of vdpactl's own.
 # Printed per command (medians over the runs): how many times a node was opened, the median and
-# the longest window, the sum of all windows, and the run's wall time.
+# the longest window, the sum of all windows, and the run's wall time. The auto probe runs twice:
+# one device at a time (--jobs=1) and with its default --jobs, where the data-path waits of all
+# devices overlap (the wall time drops; each window stays as long).
 #
 # Environment: VDPACTL (default ./vdpactl).
 set -euo pipefail
@@ -47,6 +49,7 @@ trap 'rm -rf "$work"' EXIT
 COMMANDS=(
 	"show --all --json|show --all --json"
 	"probe --all --datapath=off --json|probe --all --datapath=off --json"
+	"probe --all --json --jobs=1 (auto)|probe --all --json --jobs=1"
 	"probe --all --json (auto)|probe --all --json"
 )
 
