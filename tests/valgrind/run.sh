@@ -104,8 +104,10 @@ CASES+=(
 	"sim-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_GET_FEATURES=EIO|show --all"
 	"sim-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_VDPA_GET_CONFIG=EINVAL|show --all -j"
 	"sim-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_SET_BACKEND_FEATURES=EOPNOTSUPP|probe --all --timeout 0.3 -j"
-	"sim-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_VDPA_SET_STATUS@2=EIO|probe --all --timeout 0.3"
-	"mlx5-6.12|FAKE_VDPA_INJECT=write:IOTLB_UPDATE@3=EFAULT|probe --all --timeout 0.3 -j"
+	# (a counted fault names its device, #0: the devices are evaluated at once, and a count over
+	# the whole process would pick a different device's call under valgrind)
+	"sim-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_VDPA_SET_STATUS@2#0=EIO|probe --all --timeout 0.3"
+	"mlx5-6.12|FAKE_VDPA_INJECT=write:IOTLB_UPDATE@3#0=EFAULT|probe --all --timeout 0.3 -j"
 	"vp-6.12|FAKE_VDPA_INJECT=ioctl:VHOST_SET_OWNER=EIO|check --probe --timeout 0.3 -j"
 	"sim-6.12|FAKE_VDPA_INJECT=netlink:VDPA_CMD_DEV_GET=EPERM|list -j"
 	"sim-6.12|FAKE_VDPA_INJECT=netlink:VDPA_CMD_DEV_CONFIG_GET@1=EIO|list -j"
