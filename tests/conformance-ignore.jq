@@ -1,13 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The ONE list of what may differ between vdpactl's JSON document on a real kernel (the test VMs
-# of tests/bats/real_kernel.bats) and on the fake kernel (tests/fake, scenario realvm-<k>.json)
-# for the same host. Applied with `jq -S -f tests/conformance-ignore.jq` to both documents.
+# The ONE list of what may differ between two of vdpactl's JSON documents for the same host: on a
+# real kernel (the test VMs of tests/bats/real_kernel.bats) and on the fake kernel (tests/fake,
+# scenario realvm-<k>.json), or one device at a time and devices at once (probe --jobs,
+# tests/bats/probe.bats). Applied with `jq -S -f tests/conformance-ignore.jq` to both documents.
 #
 #   duration_us   probe step timings: wall-clock time, never the same twice
 #   time, host.hostname, host.machine_id, host.boot_id
 #                 the identity of the machine and the moment of the run: the fake runs on the
 #                 build host, the VM is a machine of its own
+#   "at IOVA 0x..", "IOVA 0x... (a guard page"
+#                 the IOVAs the data path chose: the VA guard takes the first free window, and
+#                 devices evaluated at once each hold one, in no fixed order; the PA guard's
+#                 IOVAs are physical addresses of fresh pages (src/datapath.c, choose_iovas)
 #
 # Nothing else is ignored: a difference in any other field is a bug in the fake or in vdpactl.
 del(.time, .host.hostname, .host.machine_id, .host.boot_id)
 | walk(if type == "object" then del(.duration_us) else . end)
+| walk(if type == "string" then sub("at IOVA 0x[0-9a-f]+\\.\\."; "at IOVA X..")
+	| sub("IOVA 0x[0-9a-f]+ \\(a guard page"; "IOVA X (a guard page") else . end)
