@@ -514,12 +514,73 @@ static json_object *summary_object(const struct summary *s)
 	return o;
 }
 
+/*
+ * Print @text (a device serialized on its own, at nesting level 0) with @indent after every
+ * newline: the lines it would have at its place in the document. JSON strings never hold a raw
+ * newline (json-c escapes it), so every newline is json-c's own.
+ */
+static void put_reindented(FILE *out, const char *text, const char *indent, size_t ilen)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n'))) {
+		fwrite(text, 1, (size_t)(nl - text) + 1, out);
+		fwrite(indent, 1, ilen, out);
+		text = nl + 1;
+	}
+	fputs(text, out);
+}
+
+/*
+ * The document is printed one device at a time, so that only one device's JSON objects exist at
+ * once (thousands of devices would otherwise hold the whole tree and its text). The frame comes
+ * from json-c itself: the document serialized with two placeholder strings in "devices" gives
+ * the text before the first device, between two devices and after the last, byte for byte what
+ * json-c prints around array elements. Returns false if the placeholders were not found (then
+ * the caller prints the whole document).
+ */
+static bool put_streamed(FILE *out, const struct run *r, json_object *doc, json_object *devs,
+			 int flags)
+{
+	static const char slot[] = "vdpactl:device-slot", mark[] = "\"vdpactl:device-slot\"";
+	const char *text, *key, *m1, *m2, *line;
+
+	json_object_array_add(devs, jstr(slot));
+	json_object_array_add(devs, jstr(slot));
+	text = json_object_to_json_string_ext(doc, flags);
+	/* the first unescaped "devices": is the top-level key (host's and command's come first, and
+	 * an escaped quote inside a value never forms it); the placeholders follow it */
+	key = strstr(text, "\"devices\":");
+	m1 = key ? strstr(key, mark) : NULL;
+	m2 = m1 ? strstr(m1 + sizeof(mark) - 1, mark) : NULL;
+	if (!m2)
+		return false;
+	for (line = m1; line > text && line[-1] != '\n';)
+		line--; /* m1's own indentation: that of every line of a device */
+	fwrite(text, 1, (size_t)(m1 - text), out);
+	for (size_t i = 0; i < r->n_dev; i++) {
+		json_object *d = device_object(&r->dev[i]);
+
+		if (i)
+			fwrite(m1 + sizeof(mark) - 1, 1, (size_t)(m2 - m1) - (sizeof(mark) - 1),
+			       out);
+		put_reindented(out, json_object_to_json_string_ext(d, flags), line,
+			       (size_t)(m1 - line));
+		json_object_put(d);
+	}
+	fputs(m2 + sizeof(mark) - 1, out);
+	return true;
+}
+
 void output_json(FILE *out, const struct run *r, const struct opts *o)
 {
 	json_object *doc = json_object_new_object();
 	json_object *tool = json_object_new_object();
 	json_object *host = json_object_new_object();
 	json_object *devs = json_object_new_array();
+	int flags = (o->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			       : JSON_C_TO_STRING_PLAIN) |
+		    JSON_C_TO_STRING_NOSLASHESCAPE;
 
 	json_object_object_add(doc, K_SCHEMA_VERSION, json_object_new_int(SCHEMA_VERSION));
 	json_object_object_add(tool, K_NAME, jstr("vdpactl"));
@@ -534,8 +595,6 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(doc, K_TIME, jstr(r->host.time));
 	json_object_object_add(doc, K_COMMAND, str_or_null(r->command));
 	json_object_object_add(doc, K_COMPLETE, json_object_new_boolean(r->complete));
-	for (size_t i = 0; i < r->n_dev; i++)
-		json_object_array_add(devs, device_object(&r->dev[i]));
 	json_object_object_add(doc, K_DEVICES, devs);
 	if (r->features_catalogue)
 		json_object_object_add(doc, K_FEATURES, features_array(r));
@@ -545,11 +604,19 @@ void output_json(FILE *out, const struct run *r, const struct opts *o)
 	json_object_object_add(doc, K_EXIT_CODE, json_object_new_int(r->exit_code));
 	json_object_object_add(doc, K_ERRORS, errors_array(&r->errors));
 
-	fputs(json_object_to_json_string_ext(
-		      doc, (o->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-				      : JSON_C_TO_STRING_PLAIN) |
-				   JSON_C_TO_STRING_NOSLASHESCAPE),
-	      out);
+	bool stream = r->n_dev > 0;
+
+#ifdef VDPACTL_TEST_HOOKS
+	/* test builds only: the whole document at once, to compare with the streamed one */
+	if (getenv("VDPACTL_TEST_JSON_WHOLE"))
+		stream = false;
+#endif
+	if (!stream || !put_streamed(out, r, doc, devs, flags)) {
+		json_object_array_del_idx(devs, 0, json_object_array_length(devs));
+		for (size_t i = 0; i < r->n_dev; i++)
+			json_object_array_add(devs, device_object(&r->dev[i]));
+		fputs(json_object_to_json_string_ext(doc, flags), out);
+	}
 	fputc('\n', out);
 	json_object_put(doc);
 }

@@ -5,6 +5,8 @@
 # with the same command run alone. A new seed every time; it is printed (TAP comment, and in the
 # failure message) so that a failure can be replayed with
 #   SEED=N tests/bench/output-torture.sh --sample 12
+# And the JSON document printed one device at a time (src/output_json.c, put_streamed) against
+# the same document printed whole.
 load helpers
 
 @test "output torture (sample of 12 runs): concurrent runs, /dev/full, closed pipes" {
@@ -17,4 +19,36 @@ load helpers
 $output
 $stderr"
 	assert_line --regexp "^output-torture: 12 runs, 0 violations \\(seed $seed\\)\$"
+}
+
+# the document without what differs between two runs (the clock, step timings)
+untimed() { sed -E 's/"time": ?"[^"]*"//g; s/"duration_us": ?[0-9]+//g'; }
+
+@test "JSON printed one device at a time is byte for byte json-c's whole document (every scenario, plain and --pretty)" {
+	local hooks=${VDPACTL_HOOKS:-$TESTS_DIR/../vdpactl-testhooks} scen name cmd f whole n=0
+	for scen in "$SCENARIOS"/*.json; do
+		name=$(basename "$scen" .json)
+		for cmd in "show --all" "list" "probe --all --datapath=off" "check" "features"; do
+			for f in --json --pretty; do
+				# shellcheck disable=SC2086 # the command is a word list
+				whole=$(FAKE_VDPA_SCENARIO=$scen LD_PRELOAD=$FAKE_LIB VDPACTL_TEST_JSON_WHOLE=1 \
+					"$hooks" $cmd $f 2>/dev/null | untimed) || true
+				# shellcheck disable=SC2086
+				run --separate-stderr env FAKE_VDPA_SCENARIO="$scen" LD_PRELOAD="$FAKE_LIB" "$hooks" $cmd $f
+				[[ $(untimed <<<"$output") == "$whole" ]] ||
+					fail "$name '$cmd $f': the streamed document differs from the whole one"
+				n=$((n + 1))
+			done
+		done
+	done
+	(( n == 180 )) || fail "compared $n documents, want 180"
+}
+
+@test "JSON streaming: a hostname equal to the device placeholder changes nothing" {
+	command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+	# (hostname(1) refuses the colon; the kernel takes it)
+	local slot=vdpactl:device-slot
+	run -0 --separate-stderr unshare --uts sh -c "printf %s '$slot' >/proc/sys/kernel/hostname && FAKE_VDPA_SCENARIO=$SCENARIOS/mixed-6.12.json LD_PRELOAD=$FAKE_LIB $VDPACTL show --all --json"
+	assert_schema
+	assert_jq '[.host.hostname, (.devices | length), [.devices[].name]]' '["vdpactl:device-slot",4,["net0","eni0","vduse0","sf0"]]'
 }
