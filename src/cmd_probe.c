@@ -25,7 +25,7 @@
 /* Does the advertisement agree with the table of parent drivers? A finding when not. */
 static void fill_prediction(struct vdpa_device *d, bool offered)
 {
-	struct check_result *c = &d->vin.checks[CHK_PREDICTION_AGREES];
+	struct check_result *c = &d->vin->checks[CHK_PREDICTION_AGREES];
 	const struct prediction *p = &d->prediction;
 
 	c->advertised = offered;
@@ -47,7 +47,7 @@ static void fill_prediction(struct vdpa_device *d, bool offered)
 
 static void fill_advertised(struct vdpa_device *d)
 {
-	struct check_result *c = &d->vin.checks[CHK_IOTLB_PERSIST_ADVERTISED];
+	struct check_result *c = &d->vin->checks[CHK_IOTLB_PERSIST_ADVERTISED];
 	bool offered = d->backend_features.v & BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
 
 	c->state = offered ? CS_PASS : CS_FAIL;
@@ -84,11 +84,11 @@ static const char *parent_name(const struct vdpa_device *d)
 static void dp_check(struct vdpa_device *d, enum check_id id, const struct dp_outcome *o,
 		     bool after, enum step_id e1, int e2)
 {
-	struct check_result *c = &d->vin.checks[id];
+	struct check_result *c = &d->vin->checks[id];
 	bool ok = after ? o->after_ok : o->before_ok;
 	bool ran = after ? o->after_run : o->ran;
 
-	c->advertised = id == CHK_DATAPATH_BEFORE_RESET ? -1 : d->vin.persist_offered;
+	c->advertised = id == CHK_DATAPATH_BEFORE_RESET ? -1 : d->vin->persist_offered;
 	c->observed = ran ? ok : -1;
 	c->state = !ran ? CS_SKIPPED : ok ? CS_PASS : CS_FAIL;
 	c->evidence[c->n_evidence++] = step_key(e1);
@@ -118,19 +118,19 @@ static const char *dp_not_applicable(const struct vdpa_device *d, enum dp_mode m
 
 static void dp_record(struct vdpa_device *d, const struct dp_outcome *first)
 {
-	const struct dp_steps *st = dp_steps_for(d->vin.persist_offered);
+	const struct dp_steps *st = dp_steps_for(d->vin->persist_offered);
 
 	if (!first->ran && !first->detail[0])
 		return;
 	dp_check(d, CHK_DATAPATH_BEFORE_RESET, first, false, st->before, -1);
-	d->vin.dp_before = first->before_ok;
+	d->vin->dp_before = first->before_ok;
 	if (first->before_ok) {
 		dp_check(d, CHK_DATAPATH_AFTER_RESET, first, true, st->reset, (int)st->after);
-		d->vin.dp_after = first->after_run ? first->after_ok : -1;
+		d->vin->dp_after = first->after_run ? first->after_ok : -1;
 	}
 	if (!first->after_run) {
 		snprintf(d->dp_failure, sizeof(d->dp_failure), "%s", first->detail);
-		d->vin.dp_missing = d->dp_failure;
+		d->vin->dp_missing = d->dp_failure;
 	}
 }
 
@@ -158,15 +158,15 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 	d->dp_forced_real = p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev);
 	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,
 			     r->host.kernel_release);
-	dp_run(d, vmajor, d->vin.persist_offered, guard, &p, &first);
+	dp_run(d, vmajor, d->vin->persist_offered, guard, &p, &first);
 	dp_record(d, &first);
-	if (vd_signal || !d->vin.persist_offered || !first.before_ok)
+	if (vd_signal || !d->vin->persist_offered || !first.before_ok)
 		return;
 	dp_run(d, vmajor, false, guard, &p, &second);
 	if (second.after_run) {
 		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, STEP_DPC_RESET,
 			 STEP_DPC_AFTER);
-		d->vin.dp_compat_after = second.after_ok;
+		d->vin->dp_compat_after = second.after_ok;
 	}
 }
 
@@ -174,7 +174,7 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 static int open_identify(struct vdpa_device *d, const struct discovery *dv, int vmajor, bool rdwr,
 			 int *fd)
 {
-	struct verdict_input *vin = &d->vin;
+	struct verdict_input *vin = d->vin;
 	const struct vd_error *e;
 	uint64_t t0 = now_us();
 	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &d->errors);
@@ -218,16 +218,13 @@ static void evaluate(struct run *r, struct vdpa_device *d, const struct opts *o,
 {
 	int fd = -1;
 
-	memset(&d->vin, 0, sizeof(d->vin));
-	d->vin.dp_before = d->vin.dp_after = d->vin.dp_compat_after = -1;
-	d->vin.kernel_release = r->host.kernel_release;
 	if (o->has_require)
 		d->required = o->require;
 	d->exit_code = open_identify(d, dv, vmajor, run_probe, &fd);
 	if (!d->exit_code && run_probe)
 		probe_control(d, fd);
 	vhost_close(fd);
-	if (!d->exit_code && run_probe && !vd_signal && !d->vin.probe_incomplete)
+	if (!d->exit_code && run_probe && !vd_signal && !d->vin->probe_incomplete)
 		datapath(r, d, o, dv, vmajor);
 	d->interrupted = vd_signal != 0;
 }
@@ -238,7 +235,7 @@ static const char *host_offers_persist(const struct run *r, const struct vdpa_de
 	for (size_t i = 0; i < r->n_dev; i++) {
 		const struct vdpa_device *d = &r->dev[i];
 
-		if (d != self && d->vin.identified && d->vin.persist_offered)
+		if (d != self && d->vin->identified && d->vin->persist_offered)
 			return d->name;
 	}
 	return NULL;
@@ -250,7 +247,7 @@ static uint64_t missing(const struct vdpa_device *d, bool run_probe)
 	uint64_t m = d->required & ~(d->backend_features.valid ? d->backend_features.v : 0);
 
 	if ((d->required & BIT(VHOST_BACKEND_F_IOTLB_PERSIST)) && run_probe &&
-	    d->vin.checks[CHK_IOTLB_PERSIST_ACCEPTED].state == CS_FAIL)
+	    d->vin->checks[CHK_IOTLB_PERSIST_ACCEPTED].state == CS_FAIL)
 		m |= BIT(VHOST_BACKEND_F_IOTLB_PERSIST);
 	return m;
 }
@@ -265,9 +262,9 @@ static void judge(struct run *r, bool run_probe)
 			d->exit_code = signals_exit_code();
 			continue;
 		}
-		d->vin.host_persist_by = host_offers_persist(r, d);
-		verdict_compute(&d->vin, &d->verdict);
-		d->required_missing = d->vin.identified ? missing(d, run_probe) : 0;
+		d->vin->host_persist_by = host_offers_persist(r, d);
+		verdict_compute(d->vin, &d->verdict);
+		d->required_missing = d->vin->identified ? missing(d, run_probe) : 0;
 		if (d->exit_code)
 			continue; /* could not be examined: its failure code */
 		if (d->verdict.status == VS_UNTRUSTED || d->required_missing)
@@ -335,6 +332,14 @@ static void evaluate_all(struct run *r, const struct opts *o, const struct disco
 			 int vmajor, bool run_probe)
 {
 	struct pool p = { r, o, dv, vmajor, run_probe, 0 };
+
+	/* every device's evidence record, also for those a signal stops before they start */
+	for (size_t i = 0; i < r->n_dev; i++) {
+		struct verdict_input *vin = r->dev[i].vin = xcalloc(1, sizeof(*vin));
+
+		vin->dp_before = vin->dp_after = vin->dp_compat_after = -1;
+		vin->kernel_release = r->host.kernel_release;
+	}
 	bool waits = run_probe && o->datapath != DP_OFF;
 	size_t workers = !waits ? 1 : o->jobs < r->n_dev ? o->jobs : r->n_dev;
 	size_t want = workers > 1 ? workers - 1 : 0, n = 0;

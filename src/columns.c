@@ -164,7 +164,7 @@ static const char *c_missing(const void *row, char *buf, size_t len)
 	if (!d->required)
 		return "-";
 	if (!d->required_missing)
-		return d->vin.identified ? "-" : "?";
+		return d->vin && d->vin->identified ? "-" : "?";
 	buf[0] = '\0';
 	for (size_t i = 0; i < feature_table_len && n < len; i++) {
 		const struct feature_desc *f = &feature_table[i];

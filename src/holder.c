@@ -342,8 +342,8 @@ static void name_in_busy_error(struct vdpa_device *d)
 		desc = holder_describe(&d->holder);
 		msg = xasprintf("%s: %s", e->message, desc);
 		free(desc);
-		if (d->vin.failure == e->message)
-			d->vin.failure = msg;
+		if (d->vin && d->vin->failure == e->message)
+			d->vin->failure = msg;
 		free(e->message);
 		e->message = msg;
 	}

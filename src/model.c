@@ -38,6 +38,7 @@ void device_free(struct vdpa_device *d)
 	free(d->note);
 	free(d->config_raw);
 	free(d->probes);
+	free(d->vin);
 	err_list_free(&d->errors);
 	holder_info_free(&d->holder);
 	memset(d, 0, sizeof(*d));

@@ -86,7 +86,8 @@ struct vdpa_device {
 	 */
 	bool interrupted; /* a signal arrived before this device's evaluation finished */
 	struct prediction prediction; /* what the table of parent drivers predicts */
-	struct verdict_input vin;
+	struct verdict_input
+		*vin; /* probe, check: allocated before the evaluation (NULL in list, show) */
 	struct verdict verdict;
 	uint64_t required;	   /* check --require: backend feature mask asked for */
 	uint64_t required_missing; /* ...and the bits of it that are not offered */

@@ -326,8 +326,8 @@ static json_object *verdict_object(const struct vdpa_device *d)
 	json_object_object_add(o, K_SEVERITY, jstr(severity_name(v->severity)));
 	json_object_object_add(o, K_REASON, jstr(v->reason));
 	json_object_object_add(o, K_REMEDY, jstr(v->remedy));
-	for (int i = 0; v->basis != VB_PREDICTED && i < CHK_COUNT; i++) {
-		const struct check_result *c = &d->vin.checks[i];
+	for (int i = 0; d->vin && v->basis != VB_PREDICTED && i < CHK_COUNT; i++) {
+		const struct check_result *c = &d->vin->checks[i];
 		json_object *co = json_object_new_object();
 		json_object *ev = json_object_new_array();
 

@@ -359,8 +359,8 @@ static void print_evidence(const struct pen *p, const struct vdpa_device *d)
 {
 	bool first = true;
 
-	for (int i = 0; i < CHK_COUNT; i++) {
-		const struct check_result *c = &d->vin.checks[i];
+	for (int i = 0; d->vin && i < CHK_COUNT; i++) {
+		const struct check_result *c = &d->vin->checks[i];
 
 		if (c->state == CS_NOT_RUN)
 			continue;

@@ -75,7 +75,7 @@ void probe_skip_rest(struct vdpa_device *d, enum step_id after, const char *why)
 {
 	for (int s = (int)after + 1; s < STEP_COUNT; s++)
 		if (step_table[s].phase == step_table[after].phase &&
-		    step_applies((enum step_id)s, d->vin.persist_offered))
+		    step_applies((enum step_id)s, d->vin->persist_offered))
 			probe_add(d, (enum step_id)s, PR_SKIPPED, 0, 0, "not run: %s", why);
 }
 
@@ -91,12 +91,12 @@ void probe_incomplete(struct vdpa_device *d, enum step_id step, int errnum, cons
 		return; /* the run-level error says it; the device gets no verdict */
 	err_add(&d->errors, ERR_INCOMPLETE, errnum, d->char_device, step_key(step), NULL, "%s",
 		why);
-	d->vin.probe_incomplete =
-		d->vin.probe_incomplete || step_table[step].phase == PHASE_CONTROL;
-	if (step_table[step].phase == PHASE_CONTROL && !d->vin.probe_failure) {
+	d->vin->probe_incomplete =
+		d->vin->probe_incomplete || step_table[step].phase == PHASE_CONTROL;
+	if (step_table[step].phase == PHASE_CONTROL && !d->vin->probe_failure) {
 		snprintf(d->probe_failure, sizeof(d->probe_failure), "%s: %.160s", step_key(step),
 			 why);
-		d->vin.probe_failure = d->probe_failure;
+		d->vin->probe_failure = d->probe_failure;
 	}
 }
 
@@ -164,7 +164,7 @@ static int step_memory(struct pctx *p)
 /* IOTLB_PERSIST not offered: a kernel that does not offer the bit must refuse it (EOPNOTSUPP). */
 static int step_refusal(struct pctx *p, uint64_t want)
 {
-	struct check_result *acc = &p->d->vin.checks[CHK_IOTLB_PERSIST_ACCEPTED];
+	struct check_result *acc = &p->d->vin->checks[CHK_IOTLB_PERSIST_ACCEPTED];
 	int rc;
 
 	begin(p);
@@ -195,9 +195,9 @@ static int step_refusal(struct pctx *p, uint64_t want)
 static int step_backend_features(struct pctx *p)
 {
 	struct vdpa_device *d = p->d;
-	struct check_result *acc = &d->vin.checks[CHK_IOTLB_PERSIST_ACCEPTED];
+	struct check_result *acc = &d->vin->checks[CHK_IOTLB_PERSIST_ACCEPTED];
 	uint64_t offered = d->backend_features.v, want;
-	bool persist = d->vin.persist_offered;
+	bool persist = d->vin->persist_offered;
 	char why[160];
 	int rc;
 
@@ -266,7 +266,7 @@ static int step_owner_map(struct pctx *p)
 /* Reset and read back the status. */
 static int step_reset(struct pctx *p)
 {
-	struct check_result *rst = &p->d->vin.checks[CHK_RESET_CLEARS_STATUS];
+	struct check_result *rst = &p->d->vin->checks[CHK_RESET_CLEARS_STATUS];
 	uint64_t st64;
 	char why[160];
 	int rc;
@@ -312,7 +312,7 @@ static int step_reset(struct pctx *p)
 static void step_table_retained(struct pctx *p)
 {
 	struct vdpa_device *d = p->d;
-	struct check_result *tbl = &d->vin.checks[CHK_VHOST_TABLE_RETAINED];
+	struct check_result *tbl = &d->vin->checks[CHK_VHOST_TABLE_RETAINED];
 	uint64_t ua = (uint64_t)(uintptr_t)p->mem.addr;
 	int rc, rc2, rc3;
 
@@ -361,14 +361,14 @@ static void step_cleanup(struct pctx *p)
 
 int probe_control(struct vdpa_device *d, int fd)
 {
-	struct check_result *acc = &d->vin.checks[CHK_IOTLB_PERSIST_ACCEPTED];
-	struct check_result *rst = &d->vin.checks[CHK_RESET_CLEARS_STATUS];
-	struct check_result *tbl = &d->vin.checks[CHK_VHOST_TABLE_RETAINED];
+	struct check_result *acc = &d->vin->checks[CHK_IOTLB_PERSIST_ACCEPTED];
+	struct check_result *rst = &d->vin->checks[CHK_RESET_CLEARS_STATUS];
+	struct check_result *tbl = &d->vin->checks[CHK_VHOST_TABLE_RETAINED];
 	struct pctx p = { .d = d, .fd = fd, .mem = { .fd = -1 } };
 	int rc;
 
-	d->vin.probed = true;
-	acc->advertised = d->vin.persist_offered;
+	d->vin->probed = true;
+	acc->advertised = d->vin->persist_offered;
 	acc->observed = rst->advertised = rst->observed = tbl->advertised = tbl->observed = -1;
 	rc = step_memory(&p);
 	if (!rc)

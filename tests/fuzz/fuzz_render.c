@@ -92,8 +92,9 @@ static void fill(struct run *r, const char *in, size_t size)
 		d->verdict.basis = (enum verdict_basis)((in[0] >> 2) & 3);
 		snprintf(d->verdict.reason, sizeof(d->verdict.reason), "%s", why);
 		probe_add(d, STEP_DATAPATH, PR_FAIL, 0, 0, "%s", why);
-		d->vin.checks[0].state = CS_FAIL;
-		snprintf(d->vin.checks[0].detail, sizeof(d->vin.checks[0].detail), "%s", why);
+		d->vin = xcalloc(1, sizeof(*d->vin));
+		d->vin->checks[0].state = CS_FAIL;
+		snprintf(d->vin->checks[0].detail, sizeof(d->vin->checks[0].detail), "%s", why);
 		free(why);
 		d->required = (in[0] & 16) ? 0x100 : 0;
 		d->required_missing = d->required;

@@ -5,6 +5,7 @@
  * skip_rest() marks only the later steps of the same phase that apply.
  */
 #include <json-c/json.h>
+#include <stdlib.h>
 
 #include "probe.h"
 #include "tap.h"
@@ -53,6 +54,17 @@ static const char *cstate_name(int i)
 	return check_state_name((enum check_state)i);
 }
 
+/* A device's evidence record as the evaluation allocates it (device_free frees it). */
+static struct verdict_input *evidence(bool persist_offered)
+{
+	struct verdict_input *vin = calloc(1, sizeof(*vin));
+
+	if (!vin)
+		abort();
+	vin->persist_offered = persist_offered;
+	return vin;
+}
+
 int main(void)
 {
 	json_object *schema = json_object_from_file(SCHEMA_FILE);
@@ -84,7 +96,7 @@ int main(void)
 
 	/* skip_rest: the later steps of the phase that apply, nothing else */
 	memset(&d, 0, sizeof(d));
-	d.vin.persist_offered = true;
+	d.vin = evidence(true);
 	probe_skip_rest(&d, STEP_SET_OWNER, "an earlier step failed");
 	is_u64(d.n_probes, STEP_CLEANUP - STEP_SET_OWNER, "control steps after set_owner");
 	ok(d.probes[0].step == STEP_MAP && d.probes[d.n_probes - 1].step == STEP_CLEANUP &&
@@ -92,13 +104,15 @@ int main(void)
 	   "map .. cleanup, skipped");
 	is_str(d.probes[0].detail, "not run: an earlier step failed", "detail says why");
 	device_free(&d);
+	d.vin = evidence(false);
 	probe_skip_rest(&d, STEP_MEMORY, "x");
 	ok(d.probes[0].step == STEP_SBF_PERSIST, "not offered: the refusal test is a later step");
 	device_free(&d);
-	d.vin.persist_offered = true;
+	d.vin = evidence(true);
 	probe_skip_rest(&d, STEP_MEMORY, "x");
 	ok(d.probes[0].step == STEP_SBF, "offered: no refusal test");
 	device_free(&d);
+	d.vin = evidence(false);
 	probe_skip_rest(&d, STEP_DPC_SETUP, "x");
 	ok(d.n_probes == 3 && d.probes[2].step == STEP_DPC_AFTER, "data path: its own phase only");
 	device_free(&d);

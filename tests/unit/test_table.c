@@ -100,7 +100,7 @@ static void test_cells(void)
 	       "aligned, numbers right-aligned; no verdict reads unknown, never blank");
 	d[0].required = 1;
 	d[0].exit_code = 10;
-	d[0].vin.identified = false;
+	d[0].vin = NULL; /* never examined: no evidence record */
 	is_str(render("check", "DEVICE,RESULT,MISSING,BASIS,EXIT", d, 1, true, true, buf,
 		      sizeof(buf)),
 	       "/dev/vhost-vdpa-0 fail ? - 10\n",
