@@ -135,7 +135,7 @@ $(OBJDIR)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 # Debian packages the build and the tests need; installed when missing and running as root.
 DEB_PKGS := gcc clang make pkg-config libmnl-dev libjson-c-dev libsmartcols-dev bats bats-assert bats-support \
 	    prometheus prometheus-node-exporter ansible-core curl systemd \
-	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel \
+	    jq python3-jsonschema iproute2 man-db groff-base bash-completion zsh fish util-linux strace parallel time \
 	    qemu-system-x86 seabios busybox-static cpio valgrind libclang-rt-14-dev \
 	    debhelper dpkg-dev lintian devscripts fakeroot binutils
 deps:

@@ -135,9 +135,11 @@ static void collect_config(struct vdpa_device *d, int fd)
 		return;
 	}
 	d->config_valid = true;
-	n_short = cfg_decode(d->cls, features, d->config_raw, d->config_len, &d->config);
-	for (size_t i = 0; n_short && i < d->config.n; i++) {
-		const struct cfg_value *v = &d->config.v[i];
+	if (!d->config)
+		d->config = xcalloc(1, sizeof(*d->config));
+	n_short = cfg_decode(d->cls, features, d->config_raw, d->config_len, d->config);
+	for (size_t i = 0; n_short && i < d->config->n; i++) {
+		const struct cfg_value *v = &d->config->v[i];
 
 		if (v->state != CFG_TOO_SHORT)
 			continue;

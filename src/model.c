@@ -37,6 +37,7 @@ void device_free(struct vdpa_device *d)
 	free(d->parent_driver);
 	free(d->note);
 	free(d->config_raw);
+	free(d->config);
 	free(d->probes);
 	free(d->vin);
 	err_list_free(&d->errors);

@@ -70,7 +70,7 @@ struct vdpa_device {
 	bool config_valid;
 	uint8_t *config_raw; /* bytes read from config space */
 	size_t config_len;
-	struct cfg_decoded config;
+	struct cfg_decoded *config; /* decoded config_raw (show, probe; NULL until read) */
 
 	struct probe_record *probes; /* room for MAX_PROBES, allocated by the first probe_add */
 	size_t n_probes;

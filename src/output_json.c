@@ -122,8 +122,8 @@ static json_object *config_object(const struct vdpa_device *d)
 	raw = jstr(hexbuf);
 	free(hexbuf);
 	json_object_object_add(o, K_RAW_BYTES, raw);
-	for (size_t i = 0; i < d->config.n; i++) {
-		const struct cfg_value *v = &d->config.v[i];
+	for (size_t i = 0; d->config && i < d->config->n; i++) {
+		const struct cfg_value *v = &d->config->v[i];
 		json_object *val = NULL;
 		char mac[18];
 

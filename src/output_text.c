@@ -121,8 +121,8 @@ static void print_config(const struct pen *p, const struct vdpa_device *d, bool 
 					: "");
 		fputc('\n', p->out);
 	}
-	for (size_t i = 0; i < d->config.n; i++) {
-		const struct cfg_value *v = &d->config.v[i];
+	for (size_t i = 0; d->config && i < d->config->n; i++) {
+		const struct cfg_value *v = &d->config->v[i];
 		struct decoded_mask m;
 		enum feat_ns ns = NS_NET_STATUS;
 

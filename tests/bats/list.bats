@@ -508,3 +508,22 @@ crashed() {
 	run tail -1 "$log"
 	assert_output --regexp '^exit open_fds=0 tracked_open=0( |$)'
 }
+
+@test "mem-bench.sh: peak memory per command and host, the fake's own share subtracted" {
+	[ -x /usr/bin/time ] || skip "GNU time is not installed (make deps installs it)"
+	run -0 "$TESTS_DIR/bench/mem-bench.sh" 16 64
+	assert_line --index 0 'mem-bench: peak RSS under the fake kernel (KiB)'
+	assert_line --index 1 --regexp '^command +devices +rss +fake +above-fake +per-device-B$'
+	assert_equal "${#lines[@]}" 6
+	local f n rss fake above per i=2 want
+	for want in "list --json:16" "show --all --json:16" "list --json:64" "show --all --json:64"; do
+		read -ra f <<<"${lines[i]}"
+		n=${f[-5]} rss=${f[-4]} fake=${f[-3]} above=${f[-2]} per=${f[-1]}
+		assert_equal "${f[*]:0:${#f[@]}-5} $n" "${want%:*} ${want##*:}"
+		(( rss > fake && above == rss - fake && per == above * 1024 / n )) ||
+			fail "${lines[i]}: rss $rss, fake $fake, above $above, per device $per"
+		i=$((i + 1))
+	done
+	run -2 "$TESTS_DIR/bench/mem-bench.sh" 0
+	assert_output "mem-bench: bad number of devices '0'"
+}

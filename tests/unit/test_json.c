@@ -80,7 +80,8 @@ static void opened_device(void)
 	memcpy(d->config_raw, cfg, sizeof(cfg));
 	d->config_len = sizeof(cfg);
 	d->config_valid = true;
-	cfg_decode(CLASS_NET, d->device_features.v, d->config_raw, d->config_len, &d->config);
+	d->config = xcalloc(1, sizeof(*d->config));
+	cfg_decode(CLASS_NET, d->device_features.v, d->config_raw, d->config_len, d->config);
 	r.exit_code = 0;
 	r.complete = false;
 
