@@ -14,7 +14,8 @@
 # host and building its sysfs tree, which vdpactl reads); for iproute2, which reads netlink only,
 # three runs of `/bin/true` under the fake (loading the host, once per command). iproute2's side is
 # `vdpa -j mgmtdev show`, `vdpa -j dev show` and `vdpa -j dev config show`: what list prints.
-# "ratio" is vdpactl's own share over iproute2's. The last line is the growth per device between
+# "ratio" is vdpactl's own share over iproute2's; "-" where iproute2's own share is not above
+# zero: then its work is within the noise of the fake's loading the host, and no ratio is known. The last line is the growth per device between
 # the two largest hosts, where fixed costs no longer hide it.
 #
 # Environment: VDPACTL (default ./vdpactl), VDPA (default /usr/sbin/vdpa).
@@ -86,7 +87,7 @@ for n in "${sizes[@]}"; do
 	own_vd[$n]=$(awk -v a="$t_vd" -v b="$t_f0" 'BEGIN { printf "%.1f", a - b }')
 	printf '%-6s %11s %11s %11s %12s %11s %12s %7s\n' "$n" "$t_vc" "$t_fk" "${own_vc[$n]}" \
 		"$t_vd" "$t_f0" "${own_vd[$n]}" \
-		"$(awk -v a="${own_vc[$n]}" -v b="${own_vd[$n]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+		"$(awk -v a="${own_vc[$n]}" -v b="${own_vd[$n]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')"
 done
 
 if [ ${#sizes[@]} -ge 2 ]; then
@@ -96,6 +97,7 @@ if [ ${#sizes[@]} -ge 2 ]; then
 	awk -v a="$a" -v b="$b" -v va="${own_vc[$a]}" -v vb="${own_vc[$b]}" -v da="${own_vd[$a]}" \
 		-v db="${own_vd[$b]}" 'BEGIN {
 		gv = (vb - va) * 1000 / (b - a); gd = (db - da) * 1000 / (b - a)
-		printf "  vdpactl %.1f us/device, iproute2 %.1f us/device, ratio %.2f\n", gv, gd, (gd > 0 ? gv / gd : 0)
+		printf "  vdpactl %.1f us/device, iproute2 %.1f us/device, ratio ", gv, gd
+		if (gd > 0) printf "%.2f\n", gv / gd; else print "-"
 	}'
 fi
