@@ -58,6 +58,47 @@ static char *link_base(const char *dir, const char *name)
 	return xstrdup(b ? b + 1 : target);
 }
 
+int sysfs_join_link(const char *dir, const char *target, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (!len || (target[0] != '/' && dir[0] != '/'))
+		return -1;
+	out[0] = '\0';
+	/* start from @dir for a relative target; then apply each component of the target */
+	for (int pass = target[0] == '/'; pass < 2; pass++) {
+		const char *p = pass ? target : dir;
+
+		while (*p) {
+			const char *end = strchrnul(p, '/');
+			size_t clen = (size_t)(end - p);
+
+			if (clen == 2 && p[0] == '.' && p[1] == '.') {
+				if (!n)
+					return -1; /* above "/" */
+				while (n && out[--n] != '/')
+					;
+				out[n] = '\0';
+			} else if (clen && !(clen == 1 && p[0] == '.')) {
+				if (n + 1 + clen + 1 > len)
+					return -1;
+				out[n++] = '/';
+				memcpy(out + n, p, clen);
+				n += clen;
+				out[n] = '\0';
+			}
+			p = *end ? end + 1 : end;
+		}
+	}
+	if (!n) {
+		if (len < 2)
+			return -1;
+		out[n++] = '/';
+		out[n] = '\0';
+	}
+	return 0;
+}
+
 int sysfs_parse_devt(const char *text, int *major, int *minor)
 {
 	char *end;
@@ -166,15 +207,24 @@ int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs)
 		return -e;
 	}
 	while ((de = readdir(d))) {
-		char link[PATH_MAX], real[PATH_MAX];
+		char link[PATH_MAX], target[PATH_MAX], real[PATH_MAX];
 		struct sysfs_vdpa *x;
+		ssize_t tl;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(link, sizeof(link), VDPA_DEVICES "/%s", de->d_name);
-		if (!realpath(link, real)) {
-			err_add(errs, ERR_MALFORMED, errno, link, "realpath", NULL, "%s",
-				vd_strerror(errno));
+		/* the device's directory: one readlink, where realpath() reads every component */
+		tl = readlink(link, target, sizeof(target) - 1);
+		if (tl <= 0) {
+			err_add(errs, ERR_MALFORMED, tl < 0 ? errno : EINVAL, link, "readlink",
+				NULL, "%s", tl < 0 ? vd_strerror(errno) : "an empty link");
+			continue;
+		}
+		target[tl] = '\0';
+		if (sysfs_join_link(VDPA_DEVICES, target, real, sizeof(real))) {
+			err_add(errs, ERR_MALFORMED, 0, link, "readlink", NULL,
+				"its target '%s' climbs above / or is too long", esc(target));
 			continue;
 		}
 		v = xgrow(v, n, sizeof(*v));

@@ -47,5 +47,13 @@ void sysfs_read_params(struct sysfs_params *p);
 int sysfs_parse_devt(const char *text, int *major, int *minor);
 /* Pure: a module parameter's text: "Y"/"N"/"1"/"0" -> 1/0, else -1. */
 int sysfs_parse_bool(const char *text);
+/*
+ * Pure: the symlink contents @target, read in directory @dir (absolute), as an absolute path
+ * with "." and ".." resolved by name. For sysfs this is realpath() without its readlink() per
+ * component: a kernfs link holds the relative path of a kernfs directory (fs/kernfs/symlink.c,
+ * kernfs_get_target_path()), and no directory on that path is itself a link.
+ * 0, or -1 if the path does not fit @len at any point of the walk or climbs above "/".
+ */
+int sysfs_join_link(const char *dir, const char *target, char *out, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/genetlink.h>
 #include <linux/vdpa.h>
 #include <stdlib.h>
@@ -168,6 +169,34 @@ static void mgmt_config(void)
 	ok(nl_parse_config(nlh, &c, &why) == -EBADMSG, "a 4-byte status is rejected: %s", why);
 }
 
+static void join(const char *dir, const char *target, size_t len, const char *want)
+{
+	char out[PATH_MAX];
+	int rc = sysfs_join_link(dir, target, out, len);
+
+	if (want)
+		ok(rc == 0 && !strcmp(out, want), "%s + %s = %s (got %s)", dir, target, want,
+		   rc ? "-1" : out);
+	else
+		ok(rc == -1, "%s + %s (room %zu): refused", dir, target, len);
+}
+
+/* a symlink's target resolved by name, as sysfs_scan does instead of realpath() */
+static void sysfs_links(void)
+{
+	join("/sys/bus/vdpa/devices", "../../../devices/pci0000:00/0000:00:05.0/vdpa0", PATH_MAX,
+	     "/sys/devices/pci0000:00/0000:00:05.0/vdpa0");
+	join("/sys/bus/vdpa/devices", "../../../devices/net0", PATH_MAX, "/sys/devices/net0");
+	join("/sys/bus/vdpa/devices", "/sys/devices/./x//y/", PATH_MAX, "/sys/devices/x/y");
+	join("/sys/bus/vdpa/devices", "../../../..", PATH_MAX, "/");
+	join("/sys/bus/vdpa/devices", "../../../../..", PATH_MAX, NULL);
+	join("/a", "b", 5, "/a/b");
+	join("/a", "b", 4, NULL);
+	join("/a", "../b", 3, "/b");
+	join("relative/dir", "x", PATH_MAX, NULL);
+	join("/", "", PATH_MAX, "/");
+}
+
 static void sysfs_files(void)
 {
 
@@ -235,6 +264,7 @@ int main(void)
 {
 	dev_replies();
 	mgmt_config();
+	sysfs_links();
 	sysfs_files();
 	iova_guard();
 	done_errno();
