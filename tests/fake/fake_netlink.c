@@ -359,6 +359,55 @@ static uint16_t name_attr(enum reply_kind r)
 	return r == R_FAMILY ? CTRL_ATTR_FAMILY_NAME : r == R_MGMTDEV ? A_MGMT_NAME : A_DEV_NAME;
 }
 
+/* F_ATTR_OVERRUN: the last attribute of the message claims 64 bytes more than there are. */
+static void overrun_last_attr(struct mb *b, size_t first, size_t end)
+{
+	size_t last = first;
+	struct nlattr a;
+
+	for (size_t off = first; off + NLA_HDRLEN <= end;) {
+		memcpy(&a, b->p + off, sizeof(a));
+		last = off;
+		off += NLA_ALIGN(a.nla_len);
+	}
+	memcpy(&a, b->p + last, sizeof(a));
+	a.nla_len = (uint16_t)(a.nla_len + 64);
+	memcpy(b->p + last, &a, sizeof(a));
+}
+
+/* Put attribute (@type, @pl, @plen) into @out as fault @k changes it; true if @k applied. */
+static bool fault_attr(struct mb *out, enum reply_kind r, int k, uint16_t type, const uint8_t *pl,
+		       size_t plen)
+{
+	switch (k) {
+	case F_SHORT_ATTR:
+		if (!is_int_attr(r, type, plen) || plen < 4)
+			return false;
+		attr(out, type, pl, 2);
+		return true;
+	case F_WRONG_LEN:
+		if (!is_int_attr(r, type, plen))
+			return false;
+		{
+			uint8_t wide[16] = { 0 };
+
+			memcpy(wide, pl, plen);
+			attr(out, type, wide, plen * 2);
+		}
+		return true;
+	case F_WRONG_TYPE:
+		if (type != name_attr(r))
+			return false;
+		/* the name without its terminating NUL: not a NUL string */
+		attr(out, type, pl, plen > 1 ? plen - 1 : plen);
+		return true;
+	case F_NO_NAME:
+		return type == name_attr(r); /* dropped */
+	default:
+		return false;
+	}
+}
+
 /*
  * Rewrite the message at @at (the last one in @b) according to fault @k. Returns the number
  * of bytes the datagram must be cut to after this message (0 = no cut).
@@ -366,16 +415,13 @@ static uint16_t name_attr(enum reply_kind r)
 static size_t apply_fault(struct mb *b, size_t at, enum reply_kind r, int k, char *note,
 			  size_t nlen)
 {
-	size_t first = at + NLMSG_HDRLEN + GENL_HDRLEN, end = b->len, off;
+	size_t first = at + NLMSG_HDRLEN + GENL_HDRLEN, end = b->len;
 	struct mb out = { 0 };
 	bool done = false;
 
 	snprintf(note, nlen, "fault %s", fault_names[k]);
-	if (k == F_TRUNCATED) {
-		size_t len = b->len - at;
-
-		return at + len / 2;
-	}
+	if (k == F_TRUNCATED)
+		return at + (b->len - at) / 2;
 	if (k == F_GARBAGE_LEN) {
 		uint32_t g = 0xdeadbeef;
 
@@ -383,27 +429,12 @@ static size_t apply_fault(struct mb *b, size_t at, enum reply_kind r, int k, cha
 		return 0;
 	}
 	if (k == F_ATTR_OVERRUN) {
-		size_t last = first;
-
-		for (off = first; off + NLA_HDRLEN <= end;) {
-			struct nlattr a;
-
-			memcpy(&a, b->p + off, sizeof(a));
-			last = off;
-			off += NLA_ALIGN(a.nla_len);
-		}
-		{
-			struct nlattr a;
-
-			memcpy(&a, b->p + last, sizeof(a));
-			a.nla_len = (uint16_t)(a.nla_len + 64);
-			memcpy(b->p + last, &a, sizeof(a));
-		}
+		overrun_last_attr(b, first, end);
 		return 0;
 	}
 	/* rebuild the attribute list with one attribute changed or dropped */
 	mb_put(&out, b->p + at, NLMSG_HDRLEN + GENL_HDRLEN);
-	for (off = first; off + NLA_HDRLEN <= end;) {
+	for (size_t off = first; off + NLA_HDRLEN <= end;) {
 		struct nlattr a;
 		const uint8_t *pl;
 		size_t plen;
@@ -412,46 +443,10 @@ static size_t apply_fault(struct mb *b, size_t at, enum reply_kind r, int k, cha
 		pl = b->p + off + NLA_HDRLEN;
 		plen = a.nla_len - NLA_HDRLEN;
 		off += NLA_ALIGN(a.nla_len);
-		if (done) {
+		if (!done && fault_attr(&out, r, k, a.nla_type, pl, plen))
+			done = true;
+		else
 			attr(&out, a.nla_type, pl, plen);
-			continue;
-		}
-		switch (k) {
-		case F_SHORT_ATTR:
-			if (is_int_attr(r, a.nla_type, plen) && plen >= 4) {
-				attr(&out, a.nla_type, pl, 2);
-				done = true;
-				continue;
-			}
-			break;
-		case F_WRONG_LEN:
-			if (is_int_attr(r, a.nla_type, plen)) {
-				uint8_t wide[16] = { 0 };
-
-				memcpy(wide, pl, plen);
-				attr(&out, a.nla_type, wide, plen * 2);
-				done = true;
-				continue;
-			}
-			break;
-		case F_WRONG_TYPE:
-			if (a.nla_type == name_attr(r)) {
-				/* the name without its terminating NUL: not a NUL string */
-				attr(&out, a.nla_type, pl, plen > 1 ? plen - 1 : plen);
-				done = true;
-				continue;
-			}
-			break;
-		case F_NO_NAME:
-			if (a.nla_type == name_attr(r)) {
-				done = true;
-				continue;
-			}
-			break;
-		default:
-			break;
-		}
-		attr(&out, a.nla_type, pl, plen);
 	}
 	b->len = at;
 	mb_put(b, out.p, out.len);
@@ -1212,16 +1207,119 @@ static int ctrl_request(struct fake_nlsock *s, const struct nlmsghdr *h, uint8_t
 	return 0;
 }
 
+/* VDPA_CMD_MGMTDEV_GET for one management device (vdpa_nl_cmd_mgmtdev_get_doit()). */
+static int mgmtdev_get(struct fake_nlsock *s, const struct nlmsghdr *h, const struct req_attrs *ra,
+		       const char **msg)
+{
+	char name[256], bus[256];
+	const char *bn = req_str(ra->tb[A_BUS], bus, sizeof(bus));
+	const char *dn = req_str(ra->tb[A_MGMT_NAME], name, sizeof(name));
+	struct mb b = { 0 };
+	size_t i;
+
+	*msg = "vdpa: Fail to find the specified mgmt device";
+	if (!dn)
+		return -EINVAL;
+	for (i = 0; i < g_sc->nmgmt; i++) {
+		const struct fake_mgmt_cfg *m = &g_sc->mgmt[i];
+
+		/* mgmtdev_handle_match(): the bus must be given exactly when it has one */
+		if (!bn != !m->bus)
+			continue;
+		if (!strcmp(m->dev, dn) && (!bn || !strcmp(m->bus, bn)))
+			break;
+	}
+	if (i == g_sc->nmgmt)
+		return -ENODEV;
+	*msg = NULL;
+	build_mgmtdev(&b, &g_sc->mgmt[i], h->nlmsg_seq, s->portid, 0);
+	reply_one(s, &b, 0, R_MGMTDEV);
+	return 0;
+}
+
+/* VDPA_CMD_DEV_VSTATS_GET: net only, FEATURES_OK first (drivers/vdpa/vdpa.c
+ * vdpa_nl_cmd_dev_stats_get_doit()). */
+static int vstats_get(struct fake_nlsock *s, const struct nlmsghdr *h, const struct req_attrs *ra,
+		      size_t i, const char **msg)
+{
+	const struct fake_dev_cfg *d = &g_sc->devs[i];
+	const struct fake_dev *dev = fake_dev_at(i);
+	uint32_t qidx = 0;
+	struct mb b = { 0 };
+	size_t at;
+	uint8_t c[24];
+
+	memcpy(&qidx, (const uint8_t *)ra->tb[A_QUEUE_INDEX] + NLA_HDRLEN,
+	       ra->tb[A_QUEUE_INDEX]->nla_len >= NLA_HDRLEN + 4 ? 4 : 0);
+	if (d->device_id != 1)
+		return -EOPNOTSUPP;
+	if (qidx > 0x8000) {
+		*msg = "vdpa: queue index excceeds max value";
+		return -ERANGE;
+	}
+	if (!fake_has_op(d, FAKE_OP_GET_VENDOR_VQ_STATS))
+		return -EOPNOTSUPP;
+	if (!(dev->status & 0x8)) {
+		*msg = "vdpa: feature negotiation not complete";
+		return -EAGAIN;
+	}
+	config_copy(dev, c, sizeof(c));
+	at = msg_start(&b, g_sc->family_id, 0, h->nlmsg_seq, s->portid);
+	genl_hdr(&b, CMD_DEV_VSTATS_GET, 1);
+	attr_str(&b, A_DEV_NAME, d->name);
+	attr_u32(&b, A_DEV_ID, d->device_id);
+	attr_u16(&b, A_MAX_VQP, le16(c, 8));
+	attr_u64(&b, A_NEGOTIATED, dev->driver_features, A_PAD, at);
+	attr_u32(&b, A_QUEUE_INDEX, qidx);
+	msg_end(&b, at);
+	reply_one(s, &b, 0, R_VSTATS);
+	return 0;
+}
+
+/* VDPA_CMD_DEV_GET, DEV_CONFIG_GET and DEV_VSTATS_GET for one named device. */
+static int dev_request(struct fake_nlsock *s, const struct nlmsghdr *h, uint8_t cmd,
+		       const struct req_attrs *ra, const char **msg)
+{
+	char name[256];
+	const struct fake_dev_cfg *d;
+	struct mb b = { 0 };
+	size_t i;
+	int rc;
+
+	if (!ra->tb[A_DEV_NAME])
+		return -EINVAL;
+	if (cmd == CMD_DEV_VSTATS_GET && !ra->tb[A_QUEUE_INDEX])
+		return -EINVAL;
+	d = dev_by_name(req_str(ra->tb[A_DEV_NAME], name, sizeof(name)), &i);
+	if (!d) {
+		*msg = "vdpa: device not found";
+		return -ENODEV;
+	}
+	if (!d->mgmtdev) {
+		*msg = cmd == CMD_DEV_GET ? NULL : "vdpa: unmanaged vdpa device";
+		return -EINVAL;
+	}
+	if (cmd == CMD_DEV_VSTATS_GET)
+		return vstats_get(s, h, ra, i, msg);
+	if (cmd == CMD_DEV_GET) {
+		build_dev(&b, d, h->nlmsg_seq, s->portid, 0);
+		reply_one(s, &b, 0, R_DEV);
+		return 0;
+	}
+	rc = build_config(&b, fake_dev_at(i), h->nlmsg_seq, s->portid, 0);
+	if (rc) {
+		free(b.p);
+		return rc;
+	}
+	reply_one(s, &b, 0, R_CONFIG);
+	return 0;
+}
+
 static int vdpa_request(struct fake_nlsock *s, const struct nlmsghdr *h, uint8_t cmd, bool dump,
 			const char **msg)
 {
 	const struct op *op = op_find(cmd);
 	struct req_attrs ra;
-	char name[256], bus[256];
-	const struct fake_dev_cfg *d;
-	struct mb b = { 0 };
-	size_t i;
-	int rc;
 
 	if (!op)
 		return -EOPNOTSUPP;
@@ -1240,92 +1338,12 @@ static int vdpa_request(struct fake_nlsock *s, const struct nlmsghdr *h, uint8_t
 	}
 	parse_req(h, &ra);
 	switch (cmd) {
-	case CMD_MGMTDEV_GET: {
-		const char *bn = req_str(ra.tb[A_BUS], bus, sizeof(bus));
-		const char *dn = req_str(ra.tb[A_MGMT_NAME], name, sizeof(name));
-
-		*msg = "vdpa: Fail to find the specified mgmt device";
-		if (!dn)
-			return -EINVAL;
-		for (i = 0; i < g_sc->nmgmt; i++) {
-			const struct fake_mgmt_cfg *m = &g_sc->mgmt[i];
-
-			/* mgmtdev_handle_match(): the bus must be given exactly when it has one */
-			if (!bn != !m->bus)
-				continue;
-			if (!strcmp(m->dev, dn) && (!bn || !strcmp(m->bus, bn)))
-				break;
-		}
-		if (i == g_sc->nmgmt)
-			return -ENODEV;
-		*msg = NULL;
-		build_mgmtdev(&b, &g_sc->mgmt[i], h->nlmsg_seq, s->portid, 0);
-		reply_one(s, &b, 0, R_MGMTDEV);
-		return 0;
-	}
+	case CMD_MGMTDEV_GET:
+		return mgmtdev_get(s, h, &ra, msg);
 	case CMD_DEV_GET:
 	case CMD_DEV_CONFIG_GET:
 	case CMD_DEV_VSTATS_GET:
-		if (!ra.tb[A_DEV_NAME])
-			return -EINVAL;
-		if (cmd == CMD_DEV_VSTATS_GET && !ra.tb[A_QUEUE_INDEX])
-			return -EINVAL;
-		d = dev_by_name(req_str(ra.tb[A_DEV_NAME], name, sizeof(name)), &i);
-		if (!d) {
-			*msg = "vdpa: device not found";
-			return -ENODEV;
-		}
-		if (!d->mgmtdev) {
-			*msg = cmd == CMD_DEV_GET ? NULL : "vdpa: unmanaged vdpa device";
-			return -EINVAL;
-		}
-		if (cmd == CMD_DEV_GET) {
-			build_dev(&b, d, h->nlmsg_seq, s->portid, 0);
-			reply_one(s, &b, 0, R_DEV);
-			return 0;
-		}
-		if (cmd == CMD_DEV_CONFIG_GET) {
-			rc = build_config(&b, fake_dev_at(i), h->nlmsg_seq, s->portid, 0);
-			if (rc) {
-				free(b.p);
-				return rc;
-			}
-			reply_one(s, &b, 0, R_CONFIG);
-			return 0;
-		}
-		{
-			/* vendor statistics: net only, FEATURES_OK first (drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()) */
-			const struct fake_dev *dev = fake_dev_at(i);
-			uint32_t qidx = 0;
-			size_t at;
-			uint8_t c[24];
-
-			memcpy(&qidx, (const uint8_t *)ra.tb[A_QUEUE_INDEX] + NLA_HDRLEN,
-			       ra.tb[A_QUEUE_INDEX]->nla_len >= NLA_HDRLEN + 4 ? 4 : 0);
-			if (d->device_id != 1)
-				return -EOPNOTSUPP;
-			if (qidx > 0x8000) {
-				*msg = "vdpa: queue index excceeds max value";
-				return -ERANGE;
-			}
-			if (!fake_has_op(d, FAKE_OP_GET_VENDOR_VQ_STATS))
-				return -EOPNOTSUPP;
-			if (!(dev->status & 0x8)) {
-				*msg = "vdpa: feature negotiation not complete";
-				return -EAGAIN;
-			}
-			config_copy(dev, c, sizeof(c));
-			at = msg_start(&b, g_sc->family_id, 0, h->nlmsg_seq, s->portid);
-			genl_hdr(&b, CMD_DEV_VSTATS_GET, 1);
-			attr_str(&b, A_DEV_NAME, d->name);
-			attr_u32(&b, A_DEV_ID, d->device_id);
-			attr_u16(&b, A_MAX_VQP, le16(c, 8));
-			attr_u64(&b, A_NEGOTIATED, dev->driver_features, A_PAD, at);
-			attr_u32(&b, A_QUEUE_INDEX, qidx);
-			msg_end(&b, at);
-			reply_one(s, &b, 0, R_VSTATS);
-			return 0;
-		}
+		return dev_request(s, h, cmd, &ra, msg);
 	default:
 		*msg = "fake-vdpa: this command is not modelled";
 		return -EOPNOTSUPP;

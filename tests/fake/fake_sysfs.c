@@ -221,16 +221,11 @@ static void build_parent(const struct fake_scenario *sc, const struct fake_dev_c
 	}
 }
 
-void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
+/* /sys/module: each module parameter (and version) the scenario names. */
+static void build_modules(const struct fake_scenario *sc)
 {
-	char path[PATH_MAX + 128], dir[PATH_MAX], target[PATH_MAX + 128];
-	unsigned vduse_minor = 0;
-	bool virtio_drv = false;
+	char path[PATH_MAX + 128];
 
-	g_rootdir = root;
-	mkdirs("/sys/devices");
-	mkdirs("/sys/dev/char");
-	mkdirs("/sys/module");
 	for (size_t i = 0; i < sc->nparams; i++) {
 		const struct fake_modparam *p = &sc->params[i];
 
@@ -243,8 +238,13 @@ void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
 				 p->name);
 		putf(path, 0444, "%s\n", p->value);
 	}
-	if (!sc->vdpa_bus)
-		return;
+}
+
+/* /sys/bus/vdpa itself and the drivers whose modules are loaded (vhost_vdpa, virtio_vdpa). */
+static void build_bus(const struct fake_scenario *sc)
+{
+	char path[PATH_MAX + 128];
+	bool virtio_drv = false;
 
 	put("/sys/bus/vdpa/drivers_autoprobe", "1\n", 0644);
 	put("/sys/bus/vdpa/drivers_probe", "", 0200);
@@ -265,23 +265,79 @@ void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
 		snprintf(path, sizeof(path), "/sys/bus/vdpa/drivers/%s/uevent", drv);
 		put(path, "", 0200);
 	}
-	/* bus-less management devices are root devices of their own */
+}
+
+/* Bus-less management devices are root devices of their own; vduse has its control node. */
+static void build_busless_mgmt(const struct fake_scenario *sc)
+{
+	char path[PATH_MAX + 128];
+
 	for (size_t i = 0; i < sc->nmgmt; i++) {
 		if (sc->mgmt[i].bus)
 			continue;
 		snprintf(path, sizeof(path), "/sys/devices/%s/uevent", sc->mgmt[i].dev);
 		put(path, "", 0644);
-		if (!strcmp(sc->mgmt[i].dev, "vduse")) {
-			putf("/sys/devices/virtual/vduse/control/dev", 0444, "%u:0\n",
-			     sc->vduse_major);
-			link_to("/sys/devices/virtual/vduse/control/subsystem", "/sys/class/vduse");
-			putf("/sys/devices/virtual/vduse/control/uevent", 0644,
-			     "MAJOR=%u\nMINOR=0\nDEVNAME=vduse/control\n", sc->vduse_major);
-			link_to("/sys/class/vduse/control", "/sys/devices/virtual/vduse/control");
-			snprintf(path, sizeof(path), "/sys/dev/char/%u:0", sc->vduse_major);
-			link_to(path, "/sys/devices/virtual/vduse/control");
-		}
+		if (strcmp(sc->mgmt[i].dev, "vduse"))
+			continue;
+		putf("/sys/devices/virtual/vduse/control/dev", 0444, "%u:0\n", sc->vduse_major);
+		link_to("/sys/devices/virtual/vduse/control/subsystem", "/sys/class/vduse");
+		putf("/sys/devices/virtual/vduse/control/uevent", 0644,
+		     "MAJOR=%u\nMINOR=0\nDEVNAME=vduse/control\n", sc->vduse_major);
+		link_to("/sys/class/vduse/control", "/sys/devices/virtual/vduse/control");
+		snprintf(path, sizeof(path), "/sys/dev/char/%u:0", sc->vduse_major);
+		link_to(path, "/sys/devices/virtual/vduse/control");
 	}
+}
+
+/* One vdpa device: its directory, bus and driver links, and its vhost-vdpa-N child. */
+static void build_device(const struct fake_scenario *sc, const struct fake_dev_cfg *d)
+{
+	char path[PATH_MAX + 128], dir[PATH_MAX], target[PATH_MAX + 128];
+
+	dev_dir(d, dir, sizeof(dir));
+	mkdirs(dir);
+	snprintf(path, sizeof(path), "/sys/bus/vdpa/devices/%s", d->name);
+	link_to(path, dir);
+	snprintf(path, sizeof(path), "%s/subsystem", dir);
+	link_to(path, "/sys/bus/vdpa");
+	snprintf(path, sizeof(path), "%s/driver_override", dir);
+	putf(path, 0644, "%s\n", d->driver_override ? d->driver_override : "(null)");
+	snprintf(path, sizeof(path), "%s/uevent", dir);
+	if (d->bound_driver)
+		putf(path, 0644, "DRIVER=%s\n", d->bound_driver);
+	else
+		put(path, "", 0644);
+	if (!d->bound_driver)
+		return;
+	snprintf(path, sizeof(path), "%s/driver", dir);
+	snprintf(target, sizeof(target), "/sys/bus/vdpa/drivers/%s", d->bound_driver);
+	link_to(path, target);
+	snprintf(path, sizeof(path), "/sys/bus/vdpa/drivers/%s/%s", d->bound_driver, d->name);
+	link_to(path, dir);
+	if (!d->has_index)
+		return;
+	snprintf(path, sizeof(path), "%s/vhost-vdpa-%u/dev", dir, d->index);
+	putf(path, 0444, "%u:%u\n", sc->major, d->index);
+	snprintf(path, sizeof(path), "%s/vhost-vdpa-%u/uevent", dir, d->index);
+	put(path, "", 0644);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u", sc->major, d->index);
+	snprintf(target, sizeof(target), "%s/vhost-vdpa-%u", dir, d->index);
+	link_to(path, target);
+}
+
+void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
+{
+	unsigned vduse_minor = 0;
+
+	g_rootdir = root;
+	mkdirs("/sys/devices");
+	mkdirs("/sys/dev/char");
+	mkdirs("/sys/module");
+	build_modules(sc);
+	if (!sc->vdpa_bus)
+		return;
+	build_bus(sc);
+	build_busless_mgmt(sc);
 	for (size_t i = 0; i < sc->ndevs; i++) {
 		const struct fake_dev_cfg *d = &sc->devs[i];
 
@@ -295,35 +351,6 @@ void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
 			if (!done)
 				build_parent(sc, d, &vduse_minor);
 		}
-		dev_dir(d, dir, sizeof(dir));
-		mkdirs(dir);
-		snprintf(path, sizeof(path), "/sys/bus/vdpa/devices/%s", d->name);
-		link_to(path, dir);
-		snprintf(path, sizeof(path), "%s/subsystem", dir);
-		link_to(path, "/sys/bus/vdpa");
-		snprintf(path, sizeof(path), "%s/driver_override", dir);
-		putf(path, 0644, "%s\n", d->driver_override ? d->driver_override : "(null)");
-		snprintf(path, sizeof(path), "%s/uevent", dir);
-		if (d->bound_driver)
-			putf(path, 0644, "DRIVER=%s\n", d->bound_driver);
-		else
-			put(path, "", 0644);
-		if (!d->bound_driver)
-			continue;
-		snprintf(path, sizeof(path), "%s/driver", dir);
-		snprintf(target, sizeof(target), "/sys/bus/vdpa/drivers/%s", d->bound_driver);
-		link_to(path, target);
-		snprintf(path, sizeof(path), "/sys/bus/vdpa/drivers/%s/%s", d->bound_driver,
-			 d->name);
-		link_to(path, dir);
-		if (!d->has_index)
-			continue;
-		snprintf(path, sizeof(path), "%s/vhost-vdpa-%u/dev", dir, d->index);
-		putf(path, 0444, "%u:%u\n", sc->major, d->index);
-		snprintf(path, sizeof(path), "%s/vhost-vdpa-%u/uevent", dir, d->index);
-		put(path, "", 0644);
-		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u", sc->major, d->index);
-		snprintf(target, sizeof(target), "%s/vhost-vdpa-%u", dir, d->index);
-		link_to(path, target);
+		build_device(sc, d);
 	}
 }
