@@ -101,6 +101,98 @@ void fake_delay_add(const char *text, const char *origin)
 	add_spec(text, origin, true);
 }
 
+/* The value after '=': milliseconds of a delay, or an errno name. */
+static void parse_value(struct spec *sp, const char *val, const char *origin, const char *text,
+			bool delay)
+{
+	char *end;
+
+	if (!delay) {
+		sp->err = fake_errno_lookup(val);
+		if (sp->err <= 0)
+			bad(origin, text, "unknown errno name (use names like EIO, not numbers)");
+		return;
+	}
+	if (val[0] < '0' || val[0] > '9')
+		bad(origin, text, "=MILLISECONDS needs a number");
+	sp->delay_ms = strtoul(val, &end, 10);
+	if (*end || sp->delay_ms == 0 || sp->delay_ms > 3600000)
+		bad(origin, text, "milliseconds must be 1..3600000");
+}
+
+/* @N and #DEV after the operation and target; *p is '@' or '#' or the end. */
+static void parse_suffixes(struct spec *sp, char *p, const char *origin, const char *text)
+{
+	while (*p == '@' || *p == '#') {
+		char kind = *p, *end;
+		unsigned long v;
+
+		*p = 0; /* terminates target */
+		if (p[1] < '0' || p[1] > '9')
+			bad(origin, text, kind == '@' ? "@N needs a number" : "#DEV needs a number");
+		v = strtoul(p + 1, &end, 10);
+		if (kind == '@') {
+			if (v == 0)
+				bad(origin, text, "@N counts from 1");
+			sp->nth = v;
+		} else {
+			sp->dev = (long)v;
+		}
+		p = end;
+	}
+	if (*p)
+		bad(origin, text, "trailing characters");
+}
+
+/* A target must name something operation @kind (ops[].kind) knows. */
+static void check_target(int kind, const char *target, const char *origin, const char *text)
+{
+	unsigned long req;
+	size_t k;
+
+	switch (kind) {
+	case 0:
+		if (target[0] != '/')
+			bad(origin, text, "path target must be absolute");
+		return;
+	case 1:
+		if (!fake_ioctl_lookup(target, &req))
+			bad(origin, text, "unknown ioctl name");
+		return;
+	case 2:
+		if (fake_iotlb_type_lookup(target) < 0)
+			bad(origin, text,
+			    "unknown IOTLB message (IOTLB_UPDATE, IOTLB_INVALIDATE, "
+			    "IOTLB_BATCH_BEGIN, IOTLB_BATCH_END, IOTLB_MISS, IOTLB_ACCESS_FAIL)");
+		return;
+	case 4:
+		for (k = 0; k < FAKE_ARRAY_SIZE(nl_cmds); k++)
+			if (!strcmp(target, nl_cmds[k]))
+				return;
+		bad(origin, text,
+		    "unknown netlink command (CTRL_CMD_GETFAMILY, VDPA_CMD_MGMTDEV_GET, "
+		    "VDPA_CMD_DEV_GET, VDPA_CMD_DEV_CONFIG_GET, ...)");
+	default:
+		bad(origin, text, "this operation takes no target");
+	}
+}
+
+/* Append @sp to the injections or the delays. */
+static void keep_spec(const struct spec *sp, bool delay)
+{
+	if (delay) {
+		delays = realloc(delays, (ndelays + 1) * sizeof(*delays));
+		if (!delays)
+			fake_die("out of memory");
+		delays[ndelays++] = *sp;
+	} else {
+		specs = realloc(specs, (nspecs + 1) * sizeof(*specs));
+		if (!specs)
+			fake_die("out of memory");
+		specs[nspecs++] = *sp;
+	}
+}
+
 static void add_spec(const char *text, const char *origin, bool delay)
 {
 	char *s = strdup(text), *eq, *p, *target = NULL;
@@ -114,19 +206,7 @@ static void add_spec(const char *text, const char *origin, bool delay)
 	if (!eq)
 		bad(origin, text, delay ? "missing '=MILLISECONDS'" : "missing '=ERRNO'");
 	*eq = 0;
-	if (delay) {
-		char *end;
-
-		if (eq[1] < '0' || eq[1] > '9')
-			bad(origin, text, "=MILLISECONDS needs a number");
-		sp.delay_ms = strtoul(eq + 1, &end, 10);
-		if (*end || sp.delay_ms == 0 || sp.delay_ms > 3600000)
-			bad(origin, text, "milliseconds must be 1..3600000");
-	} else {
-		sp.err = fake_errno_lookup(eq + 1);
-		if (sp.err <= 0)
-			bad(origin, text, "unknown errno name (use names like EIO, not numbers)");
-	}
+	parse_value(&sp, eq + 1, origin, text, delay);
 
 	oplen = strcspn(s, ":@#");
 	for (i = 0; i < FAKE_ARRAY_SIZE(ops); i++)
@@ -145,82 +225,19 @@ static void add_spec(const char *text, const char *origin, bool delay)
 		if (tl == 0)
 			bad(origin, text, "empty target");
 	}
-	while (*p == '@' || *p == '#') {
-		char kind = *p, *end;
-		unsigned long v;
-
-		*p = 0; /* terminates target */
-		if (p[1] < '0' || p[1] > '9')
-			bad(origin, text, kind == '@' ? "@N needs a number" : "#DEV needs a number");
-		v = strtoul(p + 1, &end, 10);
-		if (kind == '@') {
-			if (v == 0)
-				bad(origin, text, "@N counts from 1");
-			sp.nth = v;
-		} else {
-			sp.dev = (long)v;
-		}
-		p = end;
-	}
-	if (*p)
-		bad(origin, text, "trailing characters");
-
+	parse_suffixes(&sp, p, origin, text);
 	if (target && strcmp(target, "*") != 0) {
-		unsigned long req;
-
-		switch (ops[i].kind) {
-		case 0:
-			if (target[0] != '/')
-				bad(origin, text, "path target must be absolute");
-			break;
-		case 1:
-			if (!fake_ioctl_lookup(target, &req))
-				bad(origin, text, "unknown ioctl name");
-			break;
-		case 2:
-			if (fake_iotlb_type_lookup(target) < 0)
-				bad(origin, text,
-				    "unknown IOTLB message (IOTLB_UPDATE, IOTLB_INVALIDATE, "
-				    "IOTLB_BATCH_BEGIN, IOTLB_BATCH_END, IOTLB_MISS, "
-				    "IOTLB_ACCESS_FAIL)");
-			break;
-		case 4: {
-			size_t k;
-
-			for (k = 0; k < FAKE_ARRAY_SIZE(nl_cmds); k++)
-				if (!strcmp(target, nl_cmds[k]))
-					break;
-			if (k == FAKE_ARRAY_SIZE(nl_cmds))
-				bad(origin, text,
-				    "unknown netlink command (CTRL_CMD_GETFAMILY, "
-				    "VDPA_CMD_MGMTDEV_GET, VDPA_CMD_DEV_GET, VDPA_CMD_DEV_CONFIG_GET, "
-				    "...)");
-			break;
-		}
-		default:
-			bad(origin, text, "this operation takes no target");
-		}
+		check_target(ops[i].kind, target, origin, text);
 		sp.target = strdup(target);
 		if (!sp.target)
 			fake_die("out of memory");
 	}
 	if (sp.dev >= 0 && (ops[i].kind == 0 || ops[i].kind == 4))
 		bad(origin, text, "#DEV is for fd operations; name the path instead");
-
 	sp.text = strdup(text);
 	if (!sp.text)
 		fake_die("out of memory");
-	if (delay) {
-		delays = realloc(delays, (ndelays + 1) * sizeof(*delays));
-		if (!delays)
-			fake_die("out of memory");
-		delays[ndelays++] = sp;
-	} else {
-		specs = realloc(specs, (nspecs + 1) * sizeof(*specs));
-		if (!specs)
-			fake_die("out of memory");
-		specs[nspecs++] = sp;
-	}
+	keep_spec(&sp, delay);
 	free(s);
 }
 
