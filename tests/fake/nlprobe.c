@@ -166,11 +166,97 @@ static void flags_print(uint16_t f)
 }
 
 /* One message; returns false for DONE/ERROR (the end of a transaction). */
+/* An NLMSG_ERROR: the error, the echoed request's header and, unless capped, its bytes; TLVs. */
+static void error_message(const struct nlmsghdr *h, const uint8_t *pl, size_t pn, uint32_t req_seq)
+{
+	const struct nlmsgerr *e = (const void *)pl;
+	char tb[16];
+	size_t off;
+
+	if (pn < sizeof(*e)) {
+		printf("  short error payload: ");
+		hexdump(pl, pn);
+		printf("\n");
+		return;
+	}
+	printf("  error=%d", e->error);
+	printf(" req: type=%s len=%u", type_name(e->msg.nlmsg_type, tb, sizeof(tb)),
+	       e->msg.nlmsg_len);
+	flags_print(e->msg.nlmsg_flags);
+	field("seq", e->msg.nlmsg_seq, req_seq, "req");
+	field("pid", e->msg.nlmsg_pid, 0, "0");
+	printf("\n");
+	off = sizeof(*e);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN) {
+		size_t echo = e->msg.nlmsg_len - NLMSG_HDRLEN;
+
+		if (echo > pn - off)
+			echo = pn - off;
+		printf("  echo ");
+		hexdump(pl + off, echo);
+		printf("\n");
+		off += NLMSG_ALIGN(echo);
+	}
+	if (off < pn) {
+		printf("  tlvs\n");
+		attrs(pl + off, pn - off, 2, false);
+	}
+}
+
+/* The controller's reply: remember the family id for the "all" step. */
+static void remember_family(const uint8_t *p, size_t n)
+{
+	while (n >= 4) {
+		const struct nlattr *a = (const void *)p;
+
+		if (a->nla_len < 4 || a->nla_len > n)
+			break;
+		if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len == 6)
+			memcpy(&family, p + 4, 2);
+		if ((size_t)NLA_ALIGN(a->nla_len) >= n)
+			break;
+		n -= NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/* A management device (cmd 1) or device (cmd 3) message: remember its name for "all". */
+static void remember_name(uint8_t cmd, const uint8_t *p, size_t n)
+{
+	char bus[64] = "", dev[64] = "", name[64] = "";
+
+	while (n >= 4) {
+		const struct nlattr *a = (const void *)p;
+		size_t l = a->nla_len;
+
+		if (l < 4 || l > n)
+			break;
+		if (printable(p + 4, l - 4)) {
+			if (a->nla_type == A_BUS)
+				snprintf(bus, sizeof(bus), "%s", (const char *)p + 4);
+			else if (a->nla_type == A_MGMT)
+				snprintf(dev, sizeof(dev), "%s", (const char *)p + 4);
+			else if (a->nla_type == A_NAME)
+				snprintf(name, sizeof(name), "%s", (const char *)p + 4);
+		}
+		if (NLA_ALIGN(l) >= n)
+			break;
+		n -= NLA_ALIGN(l);
+		p += NLA_ALIGN(l);
+	}
+	if (cmd == 1 && dev[0] && n_mgmt < 64)
+		snprintf(names_mgmt[n_mgmt++], sizeof(names_mgmt[0]), "%s%s%s", bus,
+			 bus[0] ? "/" : "", dev);
+	if (cmd == 3 && name[0] && n_dev < 256)
+		snprintf(names_dev[n_dev++], sizeof(names_dev[0]), "%s", name);
+}
+
 static bool message(const struct nlmsghdr *h, uint32_t req_seq, bool *last)
 {
 	char tb[16];
 	const uint8_t *pl = NLMSG_DATA(h);
 	size_t pn = h->nlmsg_len - NLMSG_HDRLEN;
+	const struct genlmsghdr *g = (const void *)pl;
 
 	printf(" msg %s len=%u", type_name(h->nlmsg_type, tb, sizeof(tb)), h->nlmsg_len);
 	flags_print(h->nlmsg_flags);
@@ -178,38 +264,8 @@ static bool message(const struct nlmsghdr *h, uint32_t req_seq, bool *last)
 	field("pid", h->nlmsg_pid, portid, "me");
 	printf("\n");
 	if (h->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = (const void *)pl;
-		size_t off;
-
 		*last = true;
-		if (pn < sizeof(*e)) {
-			printf("  short error payload: ");
-			hexdump(pl, pn);
-			printf("\n");
-			return false;
-		}
-		printf("  error=%d", e->error);
-		printf(" req: type=%s len=%u", type_name(e->msg.nlmsg_type, tb, sizeof(tb)),
-		       e->msg.nlmsg_len);
-		flags_print(e->msg.nlmsg_flags);
-		field("seq", e->msg.nlmsg_seq, req_seq, "req");
-		field("pid", e->msg.nlmsg_pid, 0, "0");
-		printf("\n");
-		off = sizeof(*e);
-		if (!(h->nlmsg_flags & NLM_F_CAPPED) && e->msg.nlmsg_len >= NLMSG_HDRLEN) {
-			size_t echo = e->msg.nlmsg_len - NLMSG_HDRLEN;
-
-			if (echo > pn - off)
-				echo = pn - off;
-			printf("  echo ");
-			hexdump(pl + off, echo);
-			printf("\n");
-			off += NLMSG_ALIGN(echo);
-		}
-		if (off < pn) {
-			printf("  tlvs\n");
-			attrs(pl + off, pn - off, 2, false);
-		}
+		error_message(h, pl, pn, req_seq);
 		return false;
 	}
 	if (h->nlmsg_type == NLMSG_DONE) {
@@ -229,59 +285,13 @@ static bool message(const struct nlmsghdr *h, uint32_t req_seq, bool *last)
 		printf("\n");
 		return true;
 	}
-	{
-		const struct genlmsghdr *g = (const void *)pl;
-
-		printf("  genl cmd=%u version=%u reserved=%u\n", g->cmd, g->version, g->reserved);
-		attrs(pl + GENL_HDRLEN, pn - GENL_HDRLEN, 1, h->nlmsg_type == GENL_ID_CTRL);
-		/* remember names for the "all" step */
-		if (h->nlmsg_type == GENL_ID_CTRL) {
-			const uint8_t *p = pl + GENL_HDRLEN;
-			size_t n = pn - GENL_HDRLEN;
-
-			while (n >= 4) {
-				const struct nlattr *a = (const void *)p;
-
-				if (a->nla_len < 4 || a->nla_len > n)
-					break;
-				if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len == 6)
-					memcpy(&family, p + 4, 2);
-				if ((size_t)NLA_ALIGN(a->nla_len) >= n)
-					break;
-				n -= NLA_ALIGN(a->nla_len);
-				p += NLA_ALIGN(a->nla_len);
-			}
-		} else if (collecting && (g->cmd == 1 || g->cmd == 3)) {
-			const uint8_t *p = pl + GENL_HDRLEN;
-			size_t n = pn - GENL_HDRLEN;
-			char bus[64] = "", dev[64] = "", name[64] = "";
-
-			while (n >= 4) {
-				const struct nlattr *a = (const void *)p;
-				size_t l = a->nla_len;
-
-				if (l < 4 || l > n)
-					break;
-				if (printable(p + 4, l - 4)) {
-					if (a->nla_type == A_BUS)
-						snprintf(bus, sizeof(bus), "%s", (const char *)p + 4);
-					else if (a->nla_type == A_MGMT)
-						snprintf(dev, sizeof(dev), "%s", (const char *)p + 4);
-					else if (a->nla_type == A_NAME)
-						snprintf(name, sizeof(name), "%s", (const char *)p + 4);
-				}
-				if (NLA_ALIGN(l) >= n)
-					break;
-				n -= NLA_ALIGN(l);
-				p += NLA_ALIGN(l);
-			}
-			if (g->cmd == 1 && dev[0] && n_mgmt < 64)
-				snprintf(names_mgmt[n_mgmt++], sizeof(names_mgmt[0]), "%s%s%s", bus,
-					 bus[0] ? "/" : "", dev);
-			if (g->cmd == 3 && name[0] && n_dev < 256)
-				snprintf(names_dev[n_dev++], sizeof(names_dev[0]), "%s", name);
-		}
-	}
+	printf("  genl cmd=%u version=%u reserved=%u\n", g->cmd, g->version, g->reserved);
+	attrs(pl + GENL_HDRLEN, pn - GENL_HDRLEN, 1, h->nlmsg_type == GENL_ID_CTRL);
+	/* remember names for the "all" step */
+	if (h->nlmsg_type == GENL_ID_CTRL)
+		remember_family(pl + GENL_HDRLEN, pn - GENL_HDRLEN);
+	else if (collecting && (g->cmd == 1 || g->cmd == 3))
+		remember_name(g->cmd, pl + GENL_HDRLEN, pn - GENL_HDRLEN);
 	return true;
 }
 
