@@ -21,19 +21,26 @@ complete_in() {
 	esac
 }
 
+# completes SHELL LINE: complete_in under run; a failure names the shell, the line and what it
+# printed on both outputs
+completes() {
+	run --separate-stderr complete_in "$1" "$2"
+	((status == 0)) || fail "$1 completing '$2': exit $status; stdout: '$output'; stderr: '$stderr'"
+}
+
 # every shell gives the same answers: commands, device names (only those with a node), columns
 # taken from the binary, backend feature names
 assert_completions() {
 	local sh
 	for sh in bash zsh fish; do
-		run -0 complete_in $sh 'vdpactl li'
+		completes $sh 'vdpactl li'
 		assert_output 'list'
-		run -0 complete_in $sh 'vdpactl show '
+		completes $sh 'vdpactl show '
 		[[ $sh == zsh ]] && output=$(sort <<<"$output")
 		assert_output "$(printf '%s\n' /dev/vhost-vdpa-{0,1,2,3} eni0 net0 sf0 vduse0 vhost-vdpa-{0,1,2,3} | sort)"
-		run -0 complete_in $sh 'vdpactl check --require=iotlb_p'
+		completes $sh 'vdpactl check --require=iotlb_p'
 		[[ $output == *iotlb_persist ]] || fail "$sh: --require: $output"
-		run -0 complete_in $sh 'vdpactl list -o NAME,C'
+		completes $sh 'vdpactl list -o NAME,C'
 		case $sh in
 		zsh) assert_output $'CHAR-DEVICE\nCLASS' ;; # zsh completes the item after the comma
 		*) assert_output $'NAME,CHAR-DEVICE\nNAME,CLASS' ;;
