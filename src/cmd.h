@@ -11,6 +11,8 @@
 #include "model.h"
 #include "table.h"
 
+struct stat;
+
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum metrics_from { METRICS_LIST, METRICS_SHOW, METRICS_PROBE };
 
@@ -64,8 +66,8 @@ extern const size_t commands_len;
  * vhost-vdpa major or -1. Returns 0 or an exit code, with the reason in r->errors.
  */
 int select_devices(struct run *r, const struct opts *o, const struct discovery *dv, int *vmajor);
-/* Tie an opened/verified device to its vdpa device, mgmtdev and parent (stat + sysfs). */
-void annotate(const struct discovery *dv, struct vdpa_device *d);
+/* Tie d to its vdpa device by the dev_t in @st (vhost_open()'s; st_mode 0: stat the node). */
+void annotate(const struct discovery *dv, struct vdpa_device *d, const struct stat *st);
 /* d->prediction from the table of parent drivers (parents.c) and the running kernel. */
 void device_predict(struct vdpa_device *d, const char *kernel_release);
 

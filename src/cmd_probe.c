@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "collect.h"
@@ -162,6 +163,7 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 	dp_record(d, &first);
 	if (vd_signal || !d->vin->persist_offered || !first.before_ok)
 		return;
+	p.compat = true; /* informational: it waits as long as its control run suggests */
 	dp_run(d, vmajor, false, guard, &p, &second);
 	if (second.after_run) {
 		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, STEP_DPC_RESET,
@@ -177,9 +179,10 @@ static int open_identify(struct vdpa_device *d, const struct discovery *dv, int 
 	struct verdict_input *vin = d->vin;
 	const struct vd_error *e;
 	uint64_t t0 = now_us();
-	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &d->errors);
+	struct stat st;
+	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &st, &d->errors);
 
-	annotate(dv, d);
+	annotate(dv, d, &st);
 	device_predict(d, vin->kernel_release);
 	vin->parent_driver = parent_name(d);
 	if (rc) {
@@ -379,7 +382,11 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 	r->evaluates = true;
 	if (!o->all && !o->n_args && (o->cmd_flags & CMD_DEFAULT_ALL))
 		sel.all = true;
-	discovery_load(&dv, false, &scratch);
+	/* named devices: only those are looked up, whatever the size of the host */
+	if (sel.all)
+		discovery_load(&dv, false, &scratch);
+	else
+		discovery_load_args(&dv, sel.args, sel.n_args, &scratch);
 	err_list_free(&scratch);
 	rc = select_devices(r, &sel, &dv, &vmajor);
 	if (rc) {

@@ -2,6 +2,7 @@
 /* cmd_show.c - "vdpactl show DEV... | --all": open each device, read it, close it */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "collect.h"
@@ -17,7 +18,11 @@ int cmd_show(struct run *r, const struct opts *o)
 	struct discovery dv;
 	int vmajor, rc, *codes;
 
-	discovery_load(&dv, false, &scratch);
+	/* named devices: only those are looked up, whatever the size of the host */
+	if (o->all)
+		discovery_load(&dv, false, &scratch);
+	else
+		discovery_load_args(&dv, o->args, o->n_args, &scratch);
 	err_list_free(&scratch);
 	rc = select_devices(r, o, &dv, &vmajor);
 	if (rc) {
@@ -27,14 +32,15 @@ int cmd_show(struct run *r, const struct opts *o)
 	codes = xcalloc(r->n_dev, sizeof(int));
 	for (size_t i = 0; i < r->n_dev; i++) {
 		struct vdpa_device *d = &r->dev[i];
+		struct stat st;
 		int fd;
 
 		if (vd_signal) {
 			codes[i] = d->exit_code = signals_exit_code();
 			continue;
 		}
-		d->exit_code = vhost_open(d->char_device, vmajor, false, &fd, &d->errors);
-		annotate(&dv, d);
+		d->exit_code = vhost_open(d->char_device, vmajor, false, &fd, &st, &d->errors);
+		annotate(&dv, d, &st);
 		device_predict(d, r->host.kernel_release);
 		if (d->exit_code == 0) {
 			d->exit_code = collect_device(d, fd);

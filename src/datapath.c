@@ -577,7 +577,7 @@ static int dp_prepare(struct dp_ctx *c, struct vdpa_device *d, int vmajor, bool 
 		rc = -errno;
 		goto failed;
 	}
-	rc = vhost_open(d->char_device, vmajor, true, &c->fd, &scratch);
+	rc = vhost_open(d->char_device, vmajor, true, &c->fd, NULL, &scratch);
 	if (rc) {
 		dp_stop(d, setup, PR_FAIL, t0, scratch.n ? scratch.v[0].errnum : 0, out,
 			"could not open the device again: %s",
@@ -612,6 +612,15 @@ failed:
 	return -1;
 }
 
+double dp_compat_wait(double timeout_s, double control_s)
+{
+	double w = DP_COMPAT_RTT_FACTOR * (control_s > 0 ? control_s : 0);
+
+	if (w < DP_COMPAT_MIN_WAIT_S)
+		w = DP_COMPAT_MIN_WAIT_S;
+	return w < timeout_s ? w : timeout_s;
+}
+
 /* Control round trip, reset, set-up again with NO IOTLB write, second round trip. */
 static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 		      const struct dp_params *p, struct dp_outcome *out)
@@ -619,11 +628,13 @@ static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 	const struct dp_steps *st = dp_steps_for(ack_persist);
 	const char *op = "SET_STATUS";
 	uint64_t t0 = now_us();
+	double control_s;
 	char msg[200];
 	int r, rc;
 
 	out->ran = true;
 	r = round_trip(c, p->timeout_s, msg, sizeof(msg));
+	control_s = (double)(now_us() - t0) / 1e6;
 	out->before_ok = r == 1;
 	snprintf(out->before_detail, sizeof(out->before_detail), "%s", msg);
 	if (r != 1) {
@@ -647,7 +658,8 @@ static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 		return;
 	}
 	out->after_run = true;
-	r = round_trip(c, p->timeout_s, msg, sizeof(msg));
+	r = round_trip(c, p->compat ? dp_compat_wait(p->timeout_s, control_s) : p->timeout_s, msg,
+		       sizeof(msg));
 	out->after_ok = r == 1;
 	probe_add(d, st->after, r == 1 ? PR_PASS : PR_FAIL, now_us() - t0, r == 0 ? ETIMEDOUT : 0,
 		  "%s", msg);

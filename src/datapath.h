@@ -45,9 +45,20 @@ struct dp_outcome {
 	char detail[200];	 /* the outcome of the run */
 };
 
+/*
+ * The informational run without IOTLB_PERSIST acked waits for its round trip after the reset
+ * this many times as long as its own control round trip took before the reset, at least
+ * DP_COMPAT_MIN_WAIT_S and at most --timeout: the device has just shown how fast it answers, so
+ * a device that keeps its mappings only with the bit acked does not cost a whole timeout.
+ */
+#define DP_COMPAT_RTT_FACTOR 100
+#define DP_COMPAT_MIN_WAIT_S 0.25
+
 struct dp_params {
 	enum dp_mode mode;
 	double timeout_s;	   /* per round trip */
+	bool compat;		   /* the informational run: its wait after the reset is
+				      dp_compat_wait() */
 	bool unsafe_identity_iova; /* test builds only (VDPACTL_TEST_HOOKS): IOVA = buffer address
 				    */
 };
@@ -55,6 +66,8 @@ struct dp_params {
 /* Pure: which guard the parent needs (mgmtdev/parent driver names may be NULL). */
 enum dp_guard dp_guard_for(const char *mgmtdev, const char *parent_driver, int sim_use_va,
 			   const char *kernel_release);
+/* Pure: how long the informational run waits after the reset (see DP_COMPAT_RTT_FACTOR). */
+double dp_compat_wait(double timeout_s, double control_s);
 /* Pure: is the device a simulator (auto mode runs only there)? */
 bool dp_is_simulator(const char *mgmtdev);
 

@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include "devnode.h"
 #include "util.h"
 
 static const struct discovery *sort_dv; /* qsort has no context argument in C11 */
@@ -20,21 +23,66 @@ static int cmp_devt(const void *a, const void *b)
 	return x->char_minor < y->char_minor ? -1 : x->char_minor > y->char_minor;
 }
 
-void discovery_load(struct discovery *dv, bool with_config, struct err_list *errs)
+/* What both loads share, once sys[] is known: the index by dev_t, netlink, module parameters. */
+static void load_rest(struct discovery *dv, bool with_config, const char *const *names,
+		      size_t n_names, struct err_list *errs)
 {
-	int n;
-
-	memset(dv, 0, sizeof(*dv));
-	n = sysfs_scan(&dv->sys, errs);
-	dv->n_sys = n > 0 ? (size_t)n : 0;
 	dv->by_devt = xcalloc(dv->n_sys, sizeof(size_t));
 	for (size_t i = 0; i < dv->n_sys; i++)
 		dv->by_devt[i] = i;
 	sort_dv = dv;
 	if (dv->n_sys)
 		qsort(dv->by_devt, dv->n_sys, sizeof(size_t), cmp_devt);
-	dv->netlink_ok = nl_query(&dv->nl, with_config, errs) == 0;
+	dv->netlink_ok = nl_query(&dv->nl, with_config, names, n_names, errs) == 0;
 	sysfs_read_params(&dv->params);
+}
+
+void discovery_load(struct discovery *dv, bool with_config, struct err_list *errs)
+{
+	struct err_list quiet = { 0 };
+	unsigned major;
+	int n;
+
+	memset(dv, 0, sizeof(*dv));
+	/* the major only speeds the scan up: without it (no vhost_vdpa) nothing is said here */
+	n = vhost_vdpa_major(&major, &quiet) ? -1 : (int)major;
+	err_list_free(&quiet);
+	n = sysfs_scan(&dv->sys, n, errs);
+	dv->n_sys = n > 0 ? (size_t)n : 0;
+	load_rest(dv, with_config, NULL, 0, errs);
+}
+
+void discovery_load_args(struct discovery *dv, char *const *args, size_t n_args,
+			 struct err_list *errs)
+{
+	struct sysfs_want *want = xcalloc(n_args ? n_args : 1, sizeof(*want));
+	const char **names = xcalloc(n_args ? n_args : 1, sizeof(char *));
+	int n;
+
+	memset(dv, 0, sizeof(*dv));
+	for (size_t i = 0; i < n_args; i++) {
+		struct err_list quiet = { 0 };
+		char *path;
+		struct stat st;
+		int code;
+
+		/* a node (a path or vhost-vdpa-N): its dev_t names its vdpa device in sysfs */
+		path = devarg_to_path(args[i], NULL, &quiet, &code);
+		err_list_free(&quiet);
+		if (path && stat(path, &st) == 0 && S_ISCHR(st.st_mode))
+			sysfs_node_device(major(st.st_rdev), minor(st.st_rdev), &want[i]);
+		else if (!path)
+			want[i].name = xstrdup(args[i]); /* maybe a vdpa device name */
+		free(path);
+		names[i] = want[i].name ? want[i].name : "";
+	}
+	n = sysfs_scan_names(&dv->sys, want, n_args, errs);
+	dv->n_sys = n > 0 ? (size_t)n : 0;
+	load_rest(dv, false, names, n_args, errs);
+	for (size_t i = 0; i < n_args; i++)
+		sysfs_want_free(&want[i]);
+	free(want);
+	free(names);
 }
 
 void discovery_free(struct discovery *dv)

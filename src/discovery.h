@@ -24,6 +24,13 @@ struct discovery {
 
 /* Gather both sources. Never fails as a whole: problems are recorded in @errs. */
 void discovery_load(struct discovery *dv, bool with_config, struct err_list *errs);
+/*
+ * The same for just the devices that command line arguments @args name (see devarg_to_path():
+ * a node path, vhost-vdpa-N, or a vdpa device name), in a few calls per device whatever the
+ * size of the host. Nothing is opened; arguments that name nothing are left to the caller.
+ */
+void discovery_load_args(struct discovery *dv, char *const *args, size_t n_args,
+			 struct err_list *errs);
 void discovery_free(struct discovery *dv);
 
 const struct sysfs_vdpa *discovery_by_name(const struct discovery *dv, const char *name);

@@ -551,6 +551,7 @@ struct collect {
 	const char *cmd;
 	struct nl_config *config;
 	bool block;
+	bool *seen; /* config dump: which devices answered */
 	int malformed;
 };
 
@@ -599,6 +600,58 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	const char *why = NULL;
 
 	if (parse_config(nlh, c->config, c->block, &why))
+		malformed(c, why);
+	return MNL_CB_OK;
+}
+
+/* The device name of a config reply, for the dump: it names its device (vdpa_dev_config_fill()) */
+struct name_find {
+	const char *name; /* found */
+	const char *why;  /* or why not */
+};
+
+static int name_attr_cb(const struct nlattr *a, void *data)
+{
+	struct name_find *f = data;
+
+	if (mnl_attr_get_type(a) != VDPA_ATTR_DEV_NAME)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) || mnl_attr_get_payload_len(a) > 256)
+		f->why = "VDPA_ATTR_DEV_NAME is not a string";
+	else
+		f->name = mnl_attr_get_str(a);
+	return MNL_CB_STOP;
+}
+
+/* nl_find_dev() on the collection being built (sorted by name before the config dump) */
+static struct nl_dev *find_dev(struct nl_vdpa *v, const char *name)
+{
+	return (struct nl_dev *)nl_find_dev(v, name);
+}
+
+/*
+ * One message of the VDPA_CMD_DEV_CONFIG_GET dump: the config of the device it names, parsed as
+ * that device's class (its device id from the DEV_GET dump). c->seen[i] marks device i answered,
+ * well formed or not: a malformed reply is reported once and not asked again.
+ */
+static int config_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct collect *c = data;
+	struct name_find f = { NULL, "config reply without VDPA_ATTR_DEV_NAME" };
+	const char *why = NULL;
+	struct nl_dev *d;
+
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct genlmsghdr)))
+		attr_walk(nlh, sizeof(struct genlmsghdr), name_attr_cb, &f);
+	if (!f.name) {
+		malformed(c, f.why);
+		return MNL_CB_OK;
+	}
+	d = find_dev(c->v, f.name);
+	if (!d || c->seen[d - c->v->dev])
+		return MNL_CB_OK; /* a device added since DEV_GET, or a repeat: not ours to show */
+	c->seen[d - c->v->dev] = true;
+	if (parse_config(nlh, &d->config, d->has_id && d->device_id == VIRTIO_ID_BLOCK, &why))
 		malformed(c, why);
 	return MNL_CB_OK;
 }
@@ -654,7 +707,76 @@ static int family_result(struct nl_ctx *ctx, int rc, struct err_list *errs)
 	return rc;
 }
 
-int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
+/*
+ * Every device's config: one VDPA_CMD_DEV_CONFIG_GET dump, then a request by name for each
+ * device the dump did not answer. The dump is not enough alone: it stops at the first device
+ * whose config the kernel cannot fill (vdpa_nl_cmd_dev_config_get_dumpit() ends the walk on the
+ * error without reporting it: on 6.1 vdpa_dev_config_fill() fails a block device with
+ * EOPNOTSUPP), so the devices after it are asked one by one, and answer or fail on their own.
+ * A dump that fails leaves every device to its own request (a malformed one is reported too).
+ */
+static void nl_query_configs(struct nl_ctx *ctx, char *buf, struct collect *c)
+{
+	struct nl_vdpa *out = c->v;
+	struct nlmsghdr *nlh;
+	int rc;
+
+	c->cmd = "VDPA_CMD_DEV_CONFIG_GET";
+	c->seen = xcalloc(out->n_dev ? out->n_dev : 1, sizeof(bool));
+	nlh = genl_msg(buf, ctx->family, VDPA_CMD_DEV_CONFIG_GET, NLM_F_DUMP, ++ctx->seq);
+	rc = out->n_dev ? transact(ctx, nlh, config_dump_cb, c) : 0;
+	if (rc) {
+		if (ctx->why[0])
+			nl_error(c->errs, ctx, rc, c->cmd); /* a malformed dump is reported */
+		memset(c->seen, 0, out->n_dev * sizeof(bool));
+	}
+	for (size_t i = 0; i < out->n_dev; i++) {
+		struct nl_dev *d = &out->dev[i];
+
+		if (c->seen[i])
+			continue;
+		c->config = &d->config;
+		c->block = d->has_id && d->device_id == VIRTIO_ID_BLOCK;
+		nlh = genl_msg(buf, ctx->family, VDPA_CMD_DEV_CONFIG_GET, NLM_F_ACK, ++ctx->seq);
+		mnl_attr_put_strz(nlh, VDPA_ATTR_DEV_NAME, d->name);
+		rc = transact(ctx, nlh, config_cb, c);
+		if (rc == -EOPNOTSUPP)
+			continue; /* e.g. block devices on 6.1: config over netlink is not supported
+				   */
+		if (rc)
+			nl_error(c->errs, ctx, rc, c->cmd); /* one device's config is not worth the
+							     * whole listing */
+	}
+	free(c->seen);
+	c->seen = NULL;
+}
+
+/*
+ * DEV_GET by name for each of @names (vdpa_nl_cmd_dev_get_doit()): a few calls per device where
+ * a dump costs calls for every device of the host. A name the kernel does not know (ENODEV) is
+ * left out quietly: it came from the command line, which reports it.
+ */
+static void nl_query_names(struct nl_ctx *ctx, char *buf, struct collect *c,
+			   const char *const *names, size_t n_names)
+{
+	for (size_t i = 0; i < n_names; i++) {
+		struct nlmsghdr *nlh;
+		int rc;
+
+		if (!names[i] || !names[i][0] || nl_find_dev(c->v, names[i]))
+			continue;
+		nlh = genl_msg(buf, ctx->family, VDPA_CMD_DEV_GET, NLM_F_ACK, ++ctx->seq);
+		mnl_attr_put_strz(nlh, VDPA_ATTR_DEV_NAME, names[i]);
+		rc = transact(ctx, nlh, dev_cb, c);
+		if (rc && rc != -ENODEV)
+			nl_error(c->errs, ctx, rc, c->cmd);
+		if (c->v->n_dev > 1)
+			qsort(c->v->dev, c->v->n_dev, sizeof(*c->v->dev), cmp_dev);
+	}
+}
+
+int nl_query(struct nl_vdpa *out, bool with_config, const char *const *names, size_t n_names,
+	     struct err_list *errs)
 {
 	struct nl_ctx ctx = { 0 };
 	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
@@ -696,35 +818,22 @@ int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs)
 		goto out;
 	}
 	c.cmd = "VDPA_CMD_DEV_GET";
-	nlh = genl_msg(buf, ctx.family, VDPA_CMD_DEV_GET, NLM_F_DUMP, ++ctx.seq);
-	rc = transact(&ctx, nlh, dev_cb, &c);
-	if (rc) {
-		nl_error(errs, &ctx, rc, c.cmd);
-		goto out;
+	if (names) {
+		nl_query_names(&ctx, buf, &c, names, n_names);
+	} else {
+		nlh = genl_msg(buf, ctx.family, VDPA_CMD_DEV_GET, NLM_F_DUMP, ++ctx.seq);
+		rc = transact(&ctx, nlh, dev_cb, &c);
+		if (rc) {
+			nl_error(errs, &ctx, rc, c.cmd);
+			goto out;
+		}
 	}
 	if (out->n_dev)
 		qsort(out->dev, out->n_dev, sizeof(*out->dev), cmp_dev);
 	if (out->n_mgmt)
 		qsort(out->mgmt, out->n_mgmt, sizeof(*out->mgmt), cmp_mgmt);
-	for (size_t i = 0; with_config && i < out->n_dev; i++) {
-		struct nl_dev *d = &out->dev[i];
-
-		c.cmd = "VDPA_CMD_DEV_CONFIG_GET";
-		c.config = &d->config;
-		c.block = d->has_id && d->device_id == VIRTIO_ID_BLOCK;
-		nlh = genl_msg(buf, ctx.family, VDPA_CMD_DEV_CONFIG_GET, NLM_F_ACK, ++ctx.seq);
-		mnl_attr_put_strz(nlh, VDPA_ATTR_DEV_NAME, d->name);
-		rc = transact(&ctx, nlh, config_cb, &c);
-		if (rc == -EOPNOTSUPP) {
-			/* e.g. block devices on 6.1: config over netlink is not supported */
-			rc = 0;
-			continue;
-		}
-		if (rc) {
-			nl_error(errs, &ctx, rc, c.cmd);
-			rc = 0; /* one device's config is not worth the whole listing */
-		}
-	}
+	if (with_config)
+		nl_query_configs(&ctx, buf, &c);
 	rc = 0;
 out:
 	mnl_socket_close(ctx.sock);
@@ -745,7 +854,8 @@ out:
  * records in @errs. Sequence numbers and port ids are not checked (as if they matched).
  * @step: 0 CTRL_CMD_GETFAMILY (the family id goes to *@family); 1 VDPA_CMD_MGMTDEV_GET and
  * 2 VDPA_CMD_DEV_GET (what they find is appended to @v, to be freed with nl_free());
- * 3 VDPA_CMD_DEV_CONFIG_GET of a net device and 4 of a block device (into @cfg).
+ * 3 VDPA_CMD_DEV_CONFIG_GET of a net device and 4 of a block device (into @cfg); 5 the
+ * VDPA_CMD_DEV_CONFIG_GET dump, into the configs of the devices already in @v (sorted by name).
  * Returns 1 when the transaction would wait for another datagram, 0 when it ended (DONE, ACK),
  * or -errno as nl_query() sees it (step 0: after its checks of the family); -EINVAL: bad @step.
  */
@@ -754,10 +864,11 @@ int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
 int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
 		       struct nl_config *cfg, unsigned *family, struct err_list *errs)
 {
-	static const char *const ops[] = { "CTRL_CMD_GETFAMILY", "VDPA_CMD_MGMTDEV_GET",
-					   "VDPA_CMD_DEV_GET", "VDPA_CMD_DEV_CONFIG_GET",
-					   "VDPA_CMD_DEV_CONFIG_GET" };
-	static const mnl_cb_t cbs[] = { family_cb, mgmt_cb, dev_cb, config_cb, config_cb };
+	static const char *const ops[] = { "CTRL_CMD_GETFAMILY",      "VDPA_CMD_MGMTDEV_GET",
+					   "VDPA_CMD_DEV_GET",	      "VDPA_CMD_DEV_CONFIG_GET",
+					   "VDPA_CMD_DEV_CONFIG_GET", "VDPA_CMD_DEV_CONFIG_GET" };
+	static const mnl_cb_t cbs[] = { family_cb, mgmt_cb,   dev_cb,
+					config_cb, config_cb, config_dump_cb };
 	struct nl_ctx ctx = { 0 };
 	struct collect c = { .v = v, .errs = errs, .config = cfg, .block = step == 4 };
 	int rc;
@@ -765,11 +876,19 @@ int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
 	if (step < 0 || step >= (int)MNL_ARRAY_SIZE(cbs))
 		return -EINVAL;
 	c.cmd = ops[step];
+	if (step == 5)
+		c.seen = xcalloc(v->n_dev ? v->n_dev : 1, sizeof(bool));
 	rc = transact_datagram(&ctx, buf, len, 0, cbs[step], step ? (void *)&c : (void *)&ctx);
+	free(c.seen);
 	if (step == 0) {
 		if (rc <= 0)
 			rc = family_result(&ctx, rc, errs);
 		*family = ctx.family;
+	} else if (step == 5) {
+		if (rc < 0 && ctx.why[0])
+			nl_error(errs, &ctx, rc,
+				 c.cmd); /* as nl_query_configs(): only a malformed
+					  * dump is reported, the rest is asked again */
 	} else if (rc < 0 && !(step >= 3 && rc == -EOPNOTSUPP)) {
 		nl_error(errs, &ctx, rc, c.cmd); /* nl_query() skips a config it cannot have */
 	}

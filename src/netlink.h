@@ -56,11 +56,13 @@ struct nl_vdpa {
 
 /*
  * Query everything: resolve the family, dump MGMTDEV_GET and DEV_GET, and DEV_CONFIG_GET each
- * device. Returns 0; -ENOENT when the kernel has no "vdpa" family (no CONFIG_VDPA: not fatal,
- * error recorded as unsupported); another -errno on failure (error, with the kernel's extack
- * message when it sent one, recorded in @errs). Malformed replies are errors, never crashes.
+ * device. With @names (not NULL), DEV_GET asks for just those devices, by name. Returns 0; -ENOENT
+ * when the kernel has no "vdpa" family (no CONFIG_VDPA: not fatal, error recorded as unsupported);
+ * another -errno on failure (error, with the kernel's extack message when it sent one, recorded in
+ * @errs). Malformed replies are errors, never crashes.
  */
-int nl_query(struct nl_vdpa *out, bool with_config, struct err_list *errs);
+int nl_query(struct nl_vdpa *out, bool with_config, const char *const *names, size_t n_names,
+	     struct err_list *errs);
 void nl_free(struct nl_vdpa *v);
 const struct nl_dev *nl_find_dev(const struct nl_vdpa *v, const char *name);
 

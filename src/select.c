@@ -94,15 +94,18 @@ int select_devices(struct run *r, const struct opts *o, const struct discovery *
 	return 0;
 }
 
-void annotate(const struct discovery *dv, struct vdpa_device *d)
+void annotate(const struct discovery *dv, struct vdpa_device *d, const struct stat *st)
 {
-	struct stat st;
+	struct stat own;
 
-	/* the node's dev_t ties it to its vdpa device in sysfs (stat only: nothing is opened) */
-	if (stat(d->char_device, &st) == 0 && S_ISCHR(st.st_mode)) {
+	/* the node's dev_t ties it to its vdpa device in sysfs: vhost_open()'s stat, or where it
+	 * did not get that far (a signal), a stat of our own (nothing is opened) */
+	if (!st->st_mode && stat(d->char_device, &own) == 0)
+		st = &own;
+	if (S_ISCHR(st->st_mode)) {
 		d->has_devt = true;
-		d->dev_major = major(st.st_rdev);
-		d->dev_minor = minor(st.st_rdev);
+		d->dev_major = major(st->st_rdev);
+		d->dev_minor = minor(st->st_rdev);
 		discovery_annotate(dv, discovery_by_devt(dv, d->dev_major, d->dev_minor), d);
 	}
 }

@@ -17,6 +17,7 @@
 
 #define VDPA_BUS "/sys/bus/vdpa"
 #define VDPA_DEVICES VDPA_BUS "/devices"
+#define SYS_DEV_CHAR "/sys/dev/char"
 #define SMALL_FILE 256
 
 /* Read a small sysfs attribute; trailing newline removed. NULL if missing or unreadable. */
@@ -136,6 +137,11 @@ bool sysfs_has_vdpa_bus(void)
 	return stat(VDPA_BUS, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sysfs_vdpa *)a)->name, ((const struct sysfs_vdpa *)b)->name);
+}
+
 static void find_char_child(struct sysfs_vdpa *v, struct err_list *errs)
 {
 	struct dirent *de;
@@ -163,6 +169,48 @@ static void find_char_child(struct sysfs_vdpa *v, struct err_list *errs)
 	closedir(d);
 }
 
+/*
+ * The vhost-vdpa-N children of all devices at once: /sys/dev/char holds a link MAJ:MIN for every
+ * character device (drivers/base/core.c, device_create_sys_dev_entry()), and one readlink per
+ * node of major @vmajor names its directory, .../<vdpa device>/vhost-vdpa-N. That is one call
+ * per device, where a look into each device's directory and its "dev" file takes seven.
+ * @v is sorted by name. -1 if /sys/dev/char cannot be read (the caller asks each device then).
+ */
+static int map_char_children(struct sysfs_vdpa *v, size_t n, int vmajor, struct err_list *errs)
+{
+	DIR *d = opendir(SYS_DEV_CHAR);
+	struct dirent *de;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		struct sysfs_want w;
+		struct sysfs_vdpa key, *x;
+		int ma, mi, rc;
+
+		if (sysfs_parse_devt(de->d_name, &ma, &mi) || ma != vmajor)
+			continue;
+		rc = sysfs_node_device((unsigned)ma, (unsigned)mi, &w);
+		if (rc == -2)
+			err_add(errs, ERR_MALFORMED, errno, SYS_DEV_CHAR, "readlink", NULL,
+				"%s: %s", de->d_name, vd_strerror(errno));
+		if (rc)
+			continue;
+		key.name = w.name;
+		x = bsearch(&key, v, n, sizeof(*v), cmp_name);
+		/* a node whose directory is no vdpa device on the bus (being removed): not ours */
+		if (x && !x->char_name && !strcmp(x->path, w.dir)) {
+			x->char_name = w.char_name;
+			w.char_name = NULL;
+			x->char_major = ma;
+			x->char_minor = mi;
+		}
+		sysfs_want_free(&w);
+	}
+	closedir(d);
+	return 0;
+}
+
 static void find_parent(struct sysfs_vdpa *v)
 {
 	char parent[PATH_MAX];
@@ -184,12 +232,51 @@ static void find_parent(struct sysfs_vdpa *v)
 	v->parent_driver = link_base(parent, "driver");
 }
 
-static int cmp_name(const void *a, const void *b)
+/*
+ * Append the device /sys/bus/vdpa/devices/@name to @v (*n entries): its directory (one readlink,
+ * where realpath() reads every component), bound driver, driver_override and parent. @missing_ok:
+ * a name that is not on the bus is skipped quietly (it came from the command line).
+ */
+static struct sysfs_vdpa *add_device(struct sysfs_vdpa *v, size_t *n, const char *name,
+				     bool missing_ok, struct err_list *errs)
 {
-	return strcmp(((const struct sysfs_vdpa *)a)->name, ((const struct sysfs_vdpa *)b)->name);
+	char link[PATH_MAX], target[PATH_MAX], real[PATH_MAX];
+	struct sysfs_vdpa *x;
+	ssize_t tl;
+
+	snprintf(link, sizeof(link), VDPA_DEVICES "/%s", name);
+	tl = readlink(link, target, sizeof(target) - 1);
+	if (tl < 0 && missing_ok && (errno == ENOENT || errno == ENOTDIR))
+		return v;
+	if (tl <= 0) {
+		err_add(errs, ERR_MALFORMED, tl < 0 ? errno : EINVAL, link, "readlink", NULL, "%s",
+			tl < 0 ? vd_strerror(errno) : "an empty link");
+		return v;
+	}
+	target[tl] = '\0';
+	if (sysfs_join_link(VDPA_DEVICES, target, real, sizeof(real))) {
+		err_add(errs, ERR_MALFORMED, 0, link, "readlink", NULL,
+			"its target '%s' climbs above / or is too long", esc(target));
+		return v;
+	}
+	v = xgrow(v, *n, sizeof(*v));
+	x = &v[(*n)++];
+	memset(x, 0, sizeof(*x));
+	x->name = xstrdup(name);
+	x->path = xstrdup(real);
+	x->char_major = x->char_minor = -1;
+	x->bound_driver = link_base(real, "driver");
+	x->driver_override = read_attr(real, "driver_override");
+	if (x->driver_override &&
+	    (!x->driver_override[0] || !strcmp(x->driver_override, "(null)"))) {
+		free(x->driver_override);
+		x->driver_override = NULL;
+	}
+	find_parent(x);
+	return v;
 }
 
-int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs)
+int sysfs_scan(struct sysfs_vdpa **out, int vmajor, struct err_list *errs)
 {
 	struct sysfs_vdpa *v = NULL;
 	struct dirent *de;
@@ -206,43 +293,82 @@ int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs)
 		err_add(errs, ERR_INTERNAL, e, VDPA_DEVICES, "opendir", NULL, "%s", vd_strerror(e));
 		return -e;
 	}
-	while ((de = readdir(d))) {
-		char link[PATH_MAX], target[PATH_MAX], real[PATH_MAX];
-		struct sysfs_vdpa *x;
-		ssize_t tl;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(link, sizeof(link), VDPA_DEVICES "/%s", de->d_name);
-		/* the device's directory: one readlink, where realpath() reads every component */
-		tl = readlink(link, target, sizeof(target) - 1);
-		if (tl <= 0) {
-			err_add(errs, ERR_MALFORMED, tl < 0 ? errno : EINVAL, link, "readlink",
-				NULL, "%s", tl < 0 ? vd_strerror(errno) : "an empty link");
-			continue;
-		}
-		target[tl] = '\0';
-		if (sysfs_join_link(VDPA_DEVICES, target, real, sizeof(real))) {
-			err_add(errs, ERR_MALFORMED, 0, link, "readlink", NULL,
-				"its target '%s' climbs above / or is too long", esc(target));
-			continue;
-		}
-		v = xgrow(v, n, sizeof(*v));
-		x = &v[n++];
-		memset(x, 0, sizeof(*x));
-		x->name = xstrdup(de->d_name);
-		x->path = xstrdup(real);
-		x->bound_driver = link_base(real, "driver");
-		x->driver_override = read_attr(real, "driver_override");
-		if (x->driver_override &&
-		    (!x->driver_override[0] || !strcmp(x->driver_override, "(null)"))) {
-			free(x->driver_override);
-			x->driver_override = NULL;
-		}
-		find_char_child(x, errs);
-		find_parent(x);
-	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			v = add_device(v, &n, de->d_name, false, errs);
 	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_name);
+	if (n && (vmajor < 0 || map_char_children(v, n, vmajor, errs)))
+		for (size_t i = 0; i < n; i++)
+			find_char_child(&v[i], errs);
+	*out = v;
+	return (int)n;
+}
+
+int sysfs_node_device(unsigned major, unsigned minor, struct sysfs_want *w)
+{
+	char link[64], target[PATH_MAX], real[PATH_MAX], *base, *dir;
+	ssize_t tl;
+
+	memset(w, 0, sizeof(*w));
+	snprintf(link, sizeof(link), SYS_DEV_CHAR "/%u:%u", major, minor);
+	tl = readlink(link, target, sizeof(target) - 1);
+	if (tl < 0)
+		return -2;
+	target[tl] = '\0';
+	if (!tl || sysfs_join_link(SYS_DEV_CHAR, target, real, sizeof(real)) ||
+	    !(base = strrchr(real, '/')) || base == real ||
+	    strncmp(base + 1, "vhost-vdpa-", strlen("vhost-vdpa-")))
+		return -1;
+	*base++ = '\0';
+	dir = strrchr(real, '/');
+	w->name = xstrdup(dir + 1);
+	w->dir = xstrdup(real);
+	w->char_name = xstrdup(base);
+	w->major = (int)major;
+	w->minor = (int)minor;
+	return 0;
+}
+
+void sysfs_want_free(struct sysfs_want *w)
+{
+	free(w->name);
+	free(w->dir);
+	free(w->char_name);
+	memset(w, 0, sizeof(*w));
+}
+
+int sysfs_scan_names(struct sysfs_vdpa **out, const struct sysfs_want *want, size_t n_want,
+		     struct err_list *errs)
+{
+	struct sysfs_vdpa *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < n_want; i++) {
+		const char *name = want[i].name;
+		bool dup = false;
+
+		if (!name || !name[0] || strchr(name, '/') || !strcmp(name, ".") ||
+		    !strcmp(name, ".."))
+			continue;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !strcmp(v[j].name, name);
+		if (dup)
+			continue;
+		v = add_device(v, &n, name, true, errs);
+		if (!n || strcmp(v[n - 1].name, name))
+			continue; /* not on the bus */
+		if (want[i].char_name && want[i].dir && !strcmp(v[n - 1].path, want[i].dir)) {
+			/* the node's own link named this directory: its child is known */
+			v[n - 1].char_name = xstrdup(want[i].char_name);
+			v[n - 1].char_major = want[i].major;
+			v[n - 1].char_minor = want[i].minor;
+		} else {
+			find_char_child(&v[n - 1], errs);
+		}
+	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_name);
 	*out = v;

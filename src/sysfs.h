@@ -35,9 +35,34 @@ struct sysfs_params {
 /*
  * Every device under /sys/bus/vdpa/devices, sorted by name. Returns the count (0 if the bus
  * does not exist: no vDPA in this kernel), or -errno with an error in @errs.
- * Malformed files (a "dev" that is not MAJ:MIN) leave the field unknown and add an error.
+ * @vmajor: the vhost-vdpa major from /proc/devices, which finds every vhost-vdpa-N child in
+ * /sys/dev/char; -1 when unknown: each device's directory is looked into instead.
+ * Malformed files (a "dev" that is not MAJ:MIN, a node link that cannot be read) leave the field
+ * unknown and add an error.
  */
-int sysfs_scan(struct sysfs_vdpa **out, struct err_list *errs);
+int sysfs_scan(struct sysfs_vdpa **out, int vmajor, struct err_list *errs);
+/* A device asked for by the command line: its vdpa name, and its node when the node was named */
+struct sysfs_want {
+	char *name;
+	char *dir;	 /* the device's directory, when its node named it */
+	char *char_name; /* "vhost-vdpa-N" or NULL: then the device's directory is looked into */
+	int major, minor;
+};
+
+/*
+ * The same for just the devices @want, in a few calls per device whatever the size of the host:
+ * a name that is not on the bus is left out quietly, as are duplicates and NULL or empty names.
+ * Returns the count.
+ */
+int sysfs_scan_names(struct sysfs_vdpa **out, const struct sysfs_want *want, size_t n_want,
+		     struct err_list *errs);
+/*
+ * The vdpa device of character device @major:@minor: /sys/dev/char/MAJ:MIN is a link to
+ * .../<vdpa device>/vhost-vdpa-N. 0 with @w filled (sysfs_want_free() it), -1 if it is no such
+ * link, -2 if the link cannot be read (errno says why).
+ */
+int sysfs_node_device(unsigned major, unsigned minor, struct sysfs_want *w);
+void sysfs_want_free(struct sysfs_want *w);
 void sysfs_free(struct sysfs_vdpa *v, size_t n);
 /* true if /sys/bus/vdpa exists */
 bool sysfs_has_vdpa_bus(void);

@@ -78,49 +78,54 @@ static int fail_errno(struct err_list *errs, int errnum, const char *path, const
 	return fail(errs, code, errnum, path, op, hint, vd_strerror(errnum));
 }
 
-int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct err_list *errs)
+int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct stat *st_out,
+	       struct err_list *errs)
 {
-	struct stat st, fst;
+	struct stat own, fst;
+	struct stat *const pst = st_out ? st_out : &own;
 	const char *drv;
 	char msg[200];
 	int fd;
 
 	*fd_out = -1;
+	memset(pst, 0, sizeof(*pst));
 	if (vd_signal)
 		return fail(errs, ERR_INTERRUPTED, EINTR, path, NULL, NULL, "interrupted");
-	if (stat(path, &st) < 0) {
+	if (stat(path, pst) < 0) {
 		int e = errno;
+
+		memset(pst, 0, sizeof(*pst));
 
 		if (e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG)
 			return fail(errs, ERR_USAGE, e, path, "stat", NULL, vd_strerror(e));
 		return fail_errno(errs, e, path, "stat");
 	}
-	if (!S_ISCHR(st.st_mode)) {
+	if (!S_ISCHR(pst->st_mode)) {
 		snprintf(msg, sizeof(msg), "not a vhost-vdpa character device (%s)",
-			 file_type(st.st_mode));
+			 file_type(pst->st_mode));
 		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
 	}
-	drv = chrdev_driver_name(major(st.st_rdev));
+	drv = chrdev_driver_name(major(pst->st_rdev));
 	if (vmajor < 0 && drv) {
 		snprintf(msg, sizeof(msg),
 			 "not a vhost-vdpa character device (device %u:%u belongs to '%s')",
-			 major(st.st_rdev), minor(st.st_rdev), drv);
+			 major(pst->st_rdev), minor(pst->st_rdev), drv);
 		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
 	}
 	if (vmajor < 0) {
 		snprintf(msg, sizeof(msg),
 			 "character device %u:%u cannot be verified: the kernel has no vhost-vdpa "
 			 "driver registered in /proc/devices",
-			 major(st.st_rdev), minor(st.st_rdev));
+			 major(pst->st_rdev), minor(pst->st_rdev));
 		return fail(errs, ERR_UNSUPPORTED, 0, path, NULL,
 			    "load the vhost_vdpa module or use a kernel with CONFIG_VHOST_VDPA",
 			    msg);
 	}
-	if (major(st.st_rdev) != (unsigned)vmajor) {
+	if (major(pst->st_rdev) != (unsigned)vmajor) {
 		snprintf(msg, sizeof(msg),
 			 "not a vhost-vdpa character device (device %u:%u belongs to '%s'; "
 			 "vhost-vdpa is major %d)",
-			 major(st.st_rdev), minor(st.st_rdev), drv ? drv : "no driver", vmajor);
+			 major(pst->st_rdev), minor(pst->st_rdev), drv ? drv : "no driver", vmajor);
 		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
 	}
 
@@ -133,7 +138,7 @@ int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct err_
 		close(fd);
 		return fail_errno(errs, e, path, "fstat");
 	}
-	if (!S_ISCHR(fst.st_mode) || fst.st_rdev != st.st_rdev) {
+	if (!S_ISCHR(fst.st_mode) || fst.st_rdev != pst->st_rdev) {
 		close(fd);
 		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL,
 			    "the node changed between stat and open; refusing to use it");

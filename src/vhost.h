@@ -12,14 +12,19 @@
 
 #include "errors.h"
 
+struct stat;
+
 /*
  * Open @path only if it is a vhost-vdpa character device: stat() before open (so no other
  * device is ever opened), open O_CLOEXEC|O_NOCTTY (O_RDWR if @rdwr, else O_RDONLY), then fstat()
  * on the descriptor (no TOCTOU) comparing type and dev_t. @vmajor is the vhost-vdpa major, or -1
  * when /proc/devices has none (a character device is then refused as unsupported).
+ * @st, when not NULL, gets what that stat() saw (st_mode 0 when it failed or was not reached),
+ * so that a caller needs no second stat() of the node to know its dev_t.
  * Returns 0 and *fd, or an exit code (2-6, 1, 130/143) with the error recorded in @errs.
  */
-int vhost_open(const char *path, int vmajor, bool rdwr, int *fd, struct err_list *errs);
+int vhost_open(const char *path, int vmajor, bool rdwr, int *fd, struct stat *st,
+	       struct err_list *errs);
 void vhost_close(int fd);
 
 /* Read-only queries, one per ioctl (table in vhost.c). */

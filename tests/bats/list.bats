@@ -401,8 +401,6 @@ crashed() {
 	local kind reply
 	for reply in mgmtdev dev config; do
 		for kind in short_attr wrong_type wrong_len no_name; do
-			[[ $reply == config && ($kind == no_name || $kind == wrong_type) ]] &&
-				continue # vdpactl asks for each config by name and does not read it back
 			FAKE_VDPA_NL_FAULT="$kind:$reply@1" run -0 --separate-stderr fake sim-6.12 list --json
 			schema_add "$kind:$reply"
 			# every device is still listed from sysfs
@@ -433,6 +431,11 @@ crashed() {
 	assert_jq '[.mgmtdevs[].name]' '["vdpasim_blk"]'
 	FAKE_VDPA_NL_FAULT=wrong_len:config@1 run -0 --separate-stderr fake sim-6.12 list --json
 	assert_jq '[.errors[] | [.op, .message]]' '[["VDPA_CMD_DEV_CONFIG_GET","malformed reply: attribute 5 has a bad type or length"]]'
+	# a dump message that names no device is reported; that device is then asked by name
+	FAKE_VDPA_NL_FAULT=no_name:config@1 run -0 --separate-stderr fake sim-6.12 list --json
+	assert_jq '[.complete, [.errors[] | [.op, .message]], [.devices[] | .vdpa.netlink_config != null]]' '[false,[["VDPA_CMD_DEV_CONFIG_GET","malformed reply: config reply without VDPA_ATTR_DEV_NAME"]],[true,true]]'
+	FAKE_VDPA_NL_FAULT=wrong_type:config@1 run -0 --separate-stderr fake sim-6.12 list --json
+	assert_jq '[.complete, [.errors[] | .message], [.devices[] | .vdpa.netlink_config != null]]' '[false,["malformed reply: VDPA_ATTR_DEV_NAME is not a string"],[true,true]]'
 }
 
 @test "malformed replies: a garbage nlmsg_len is an error, not a crash" {
@@ -477,12 +480,53 @@ crashed() {
 	assert_schema
 	assert_jq '[.errors[] | [.code, .errno_name, .op, .message]]' '[["permission_denied","EPERM","VDPA_CMD_DEV_GET","Operation not permitted (kernel: fake-vdpa: injected)"]]'
 	assert_jq '[.devices[] | [.name, .mgmtdev, .bound_driver]]' '[["blk0",null,"vhost_vdpa"],["net0",null,"vhost_vdpa"]]'
+	# the first DEV_CONFIG_GET is the dump: when it fails, each device is asked by name, and
+	# answers: nothing is missing, so nothing is reported
 	FAKE_VDPA_INJECT='netlink:VDPA_CMD_DEV_CONFIG_GET@1=EIO' run -0 --separate-stderr fake sim-6.12 list --json
+	assert_jq '[.complete, .errors]' '[true,[]]'
+	assert_jq '[.devices[] | [.name, .mgmtdev, (.vdpa.netlink_config != null)]]' '[["blk0","vdpasim_blk",true],["net0","vdpasim_net",true]]'
+	# the second is blk0's own request: its error is blk0's, net0 still has its config
+	FAKE_VDPA_INJECT='netlink:VDPA_CMD_DEV_CONFIG_GET@1=EIO;netlink:VDPA_CMD_DEV_CONFIG_GET@2=EIO' run -0 --separate-stderr fake sim-6.12 list --json
 	assert_jq '[.errors[] | [.errno_name, .op]]' '[["EIO","VDPA_CMD_DEV_CONFIG_GET"]]'
 	assert_jq '[.devices[] | [.name, .mgmtdev, (.vdpa.netlink_config != null)]]' '[["blk0","vdpasim_blk",false],["net0","vdpasim_net",true]]'
 }
 
+@test "config over netlink: one dump, and a request by name only for the devices it did not answer" {
+	local log=$BATS_TEST_TMPDIR/fake.log
+	# 6.12 fills every config in the dump: no request by name
+	FAKE_VDPA_LOG=$log run -0 --separate-stderr fake sim-6.12 list --json
+	assert_jq '[.devices[] | [.name, (.vdpa.netlink_config != null)]]' '[["blk0",true],["net0",true]]'
+	assert_equal "$(grep -c 'sendto .*VDPA_CMD_DEV_CONFIG_GET' "$log")" 1
+	# 6.1 ends the dump at the first block device (vdpa_dev_config_fill(): EOPNOTSUPP): the
+	# devices after it are asked by name; blk0's EOPNOTSUPP is no error (nothing to show)
+	rm -f "$log"
+	FAKE_VDPA_LOG=$log run -0 --separate-stderr fake realvm-6.1 list --json
+	assert_jq '.errors' '[]'
+	assert_jq '[.devices[] | [.name, (.vdpa.netlink_config != null)]]' '[["blk0",false],["net0",true],["vpblk0",false],["vpnet0",true]]'
+	# the dump answers net0 (first on the bus) and stops at blk0: blk0, vpblk0, vpnet0 by name
+	assert_equal "$(grep -o 'sendto .*VDPA_CMD_DEV_CONFIG_GET[^)]*' "$log" | sed 's/.*GET//' | tr '\n' ,)" " dump, -> EOPNOTSUPP, -> EOPNOTSUPP,,"
+}
+
 # ---- scale ----------------------------------------------------------------------------------
+
+@test "vhost-vdpa nodes are found through /sys/dev/char, one readlink each; without it, device by device" {
+	local host=$BATS_TEST_TMPDIR/host-64.json log=$BATS_TEST_TMPDIR/fake.log
+	"$TESTS_DIR/fake/gen-scenario.py" host 64 -o "$host"
+	FAKE_VDPA_LOG=$log run -0 --separate-stderr env FAKE_VDPA_SCENARIO="$host" LD_PRELOAD="$FAKE_LIB" "$VDPACTL" list --json
+	local nodes
+	nodes=$(jqo '[.devices[] | select(.char_device != null)] | length')
+	assert_equal "$nodes" 56
+	assert_equal "$(grep -c 'sysfs readlink /sys/dev/char/' "$log")" "$nodes"
+	assert_equal "$(grep -c 'sysfs opendir /sys/devices/' "$log" || true)" 0
+	jq -S 'del(.time)' <<<"$output" >"$BATS_TEST_TMPDIR/fast.json"
+	# /sys/dev/char unreadable: each device's directory is looked into; the same document
+	rm -f "$log"
+	FAKE_VDPA_INJECT='opendir:/sys/dev/char=EACCES' FAKE_VDPA_LOG=$log run -0 --separate-stderr env FAKE_VDPA_SCENARIO="$host" LD_PRELOAD="$FAKE_LIB" "$VDPACTL" list --json
+	assert_equal "$(grep -c 'sysfs opendir /sys/devices/' "$log")" 64
+	jq -S 'del(.time)' <<<"$output" >"$BATS_TEST_TMPDIR/slow.json"
+	cmp "$BATS_TEST_TMPDIR/fast.json" "$BATS_TEST_TMPDIR/slow.json" || fail "the two ways found different nodes"
+}
+
 
 @test "list on a host with 1024 devices: exit 0, 1024 devices, several netlink datagrams per dump, within 60 s" {
 	slow_test "1024 devices"
@@ -507,6 +551,31 @@ crashed() {
 	(( output >= 20 )) || fail "only $output multi-message datagrams"
 	run tail -1 "$log"
 	assert_output --regexp '^exit open_fds=0 tracked_open=0( |$)'
+}
+
+@test "syscall-bench.sh: calls per device beyond the fake's; list and a named show do not walk the host" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps installs it)"
+	run -0 "$TESTS_DIR/bench/syscall-bench.sh" 32 64
+	assert_line --index 0 --regexp '^N +command +syscalls +ioctls +fake +own +per device +per opened$'
+	assert_equal "${#lines[@]}" 10
+	local f i=1 want
+	for want in "32 list" "32 show" "32 one" "64 list" "64 show" "64 one"; do
+		read -ra f <<<"${lines[i]}"
+		assert_equal "${f[0]} ${f[1]}" "$want"
+		# own = syscalls - fake + ioctls for list and show (one has its own baseline)
+		[[ ${f[1]} == one ]] || (( f[5] == f[2] - f[4] + f[3] )) || fail "${lines[i]}"
+		i=$((i + 1))
+	done
+	# the counts are exact (no clock involved): list's growth stays within the 8 calls per device
+	# of the performance issue; a named device costs the same on both hosts
+	read -ra f <<<"${lines[7]}"
+	assert_equal "${f[*]:0:6}" "growth list, 32 -> 64 devices:"
+	awk -v g="${f[6]}" 'BEGIN { exit !(g > 0 && g <= 8) }' || fail "${lines[7]}"
+	read -ra f <<<"${lines[9]}"
+	assert_equal "${f[*]:0:6}" "growth one, 32 -> 64 devices:"
+	awk -v g="${f[6]}" 'BEGIN { exit !(g > -1 && g < 1) }' || fail "${lines[9]}"
+	run -2 "$TESTS_DIR/bench/syscall-bench.sh" 0
+	assert_output "syscall-bench: bad number of devices '0'"
 }
 
 @test "mem-bench.sh: peak memory per command and host, the fake's own share subtracted" {

@@ -130,6 +130,27 @@ want $want"
 	assert_jq '.devices | length' '1'
 }
 
+@test "show DEV looks up only the devices it names, and shows them as show --all does" {
+	local host=$BATS_TEST_TMPDIR/host-64.json log=$BATS_TEST_TMPDIR/fake.log
+	"$TESTS_DIR/fake/gen-scenario.py" host 64 -o "$host"
+	FAKE_VDPA_SCENARIO=$host LD_PRELOAD=$FAKE_LIB "$VDPACTL" show --all --json >"$BATS_TEST_TMPDIR/all.json"
+	# a node, vhost-vdpa-N, a vdpa device name, and a path that does not exist
+	FAKE_VDPA_LOG=$log run -12 --separate-stderr env FAKE_VDPA_SCENARIO="$host" LD_PRELOAD="$FAKE_LIB" \
+		"$VDPACTL" show --json /dev/vhost-vdpa-5 vhost-vdpa-9 d00012 /tmp/no-such-node
+	assert_jq '[.devices[] | [.char_device, .vdpa_device]]' '[["/dev/vhost-vdpa-5","d00005"],["/dev/vhost-vdpa-9","d00010"],["/dev/vhost-vdpa-11","d00012"],["/tmp/no-such-node",null]]'
+	# each device exactly as the whole-host run shows it
+	local name
+	for name in d00005 d00010 d00012; do
+		assert_equal "$(jq -cS --arg n "$name" '.devices[] | select(.vdpa_device == $n)' <<<"$output")" \
+			"$(jq -cS --arg n "$name" '.devices[] | select(.vdpa_device == $n)' "$BATS_TEST_TMPDIR/all.json")"
+	done
+	# three devices looked up in sysfs and asked by name over netlink: no walk of the host
+	assert_equal "$(grep -c 'sysfs readlink /sys/bus/vdpa/devices/' "$log")" 3
+	assert_equal "$(grep -c 'sysfs opendir /sys/bus/vdpa/devices' "$log" || true)" 0
+	assert_equal "$(grep -c 'VDPA_CMD_DEV_GET dump' "$log" || true)" 0
+	assert_equal "$(grep -c 'sendto .*(VDPA_CMD_DEV_GET)' "$log")" 3
+}
+
 @test "show is read-only: no SET ioctl, no IOTLB write, opened O_RDONLY, closed" {
 	local log=$BATS_TEST_TMPDIR/fake.log
 	FAKE_VDPA_LOG=$log run -0 fake sim-6.12 show --all

@@ -8,15 +8,14 @@
 #   tests/bench/list-bench.sh [-r RUNS] [N...]      (default: 256 512 1024 2048, 5 runs)
 #
 # Each host comes from tests/fake/gen-scenario.py host N (simulator, vp_vdpa, virtio_vdpa-bound,
-# unbound and management-device-less devices in a fixed mix). Every figure is the median wall
-# time of RUNS runs under libfakevdpa.so, and each tool's own share is its time minus what the
-# fake costs it: for vdpactl, `cat /sys/bus/vdpa/drivers_autoprobe` under the fake (loading the
-# host and building its sysfs tree, which vdpactl reads); for iproute2, which reads netlink only,
-# three runs of `/bin/true` under the fake (loading the host, once per command). iproute2's side is
-# `vdpa -j mgmtdev show`, `vdpa -j dev show` and `vdpa -j dev config show`: what list prints.
-# "ratio" is vdpactl's own share over iproute2's; "-" where iproute2's own share is not above
-# zero: then its work is within the noise of the fake's loading the host, and no ratio is known. The last line is the growth per device between
-# the two largest hosts, where fixed costs no longer hide it.
+# unbound and management-device-less devices in a fixed mix). Every figure is a median of RUNS
+# runs under libfakevdpa.so. A tool's own time is each run's wall time less what the fake
+# reported spending in that run on loading the host, building its private root (the sysfs tree,
+# /dev, /proc) and removing it (FAKE_VDPA_TIMING): both tools minus the fake, measured in the
+# same runs. iproute2's side is `vdpa -j mgmtdev show`, `vdpa -j dev show` and
+# `vdpa -j dev config show`, three processes: what list prints. "ratio" is vdpactl's own time
+# over iproute2's ("-" if iproute2's is not above zero). The last line is the growth per device
+# between the two largest hosts, where fixed costs no longer hide it.
 #
 # Environment: VDPACTL (default ./vdpactl), VDPA (default /usr/sbin/vdpa).
 set -euo pipefail
@@ -50,25 +49,31 @@ trap 'rm -rf "$work"' EXIT
 # now_ns: monotonic-enough wall clock in nanoseconds
 now_ns() { date +%s%N; }
 
-# median_ms SCENARIO CMD...: median wall time of RUNS runs of CMD under the fake, in ms
+# median_ms SCENARIO CMD...: median over RUNS runs of CMD under the fake of two figures, in ms:
+# its wall time, and its own time (wall time less what the fake reported for loading the host,
+# building its private root and removing it: FAKE_VDPA_TIMING). Prints "WALL OWN".
 median_ms() {
-	local scen=$1 t0 t1 i
+	local scen=$1 t0 t1 i f
 	shift
-	local times=()
+	local walls=() owns=()
 	for ((i = 0; i < runs; i++)); do
+		: >"$work/timing"
 		t0=$(now_ns)
-		FAKE_VDPA_SCENARIO=$scen LD_PRELOAD=$lib "$@" >/dev/null 2>&1 || {
+		FAKE_VDPA_SCENARIO=$scen FAKE_VDPA_TIMING=$work/timing LD_PRELOAD=$lib "$@" >/dev/null 2>&1 || {
 			echo "failed: $*" >&2
 			exit 1
 		}
 		t1=$(now_ns)
-		times+=($(((t1 - t0) / 1000)))
+		f=$(sed -n 's/^fake_us=//p' "$work/timing" | head -1)
+		[ -n "$f" ] || { echo "the fake reported no timing for: $*" >&2; exit 1; }
+		walls+=($(((t1 - t0) / 1000)))
+		owns+=($(((t1 - t0) / 1000 - f)))
 	done
-	printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }'
+	printf '%s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }')" \
+		"$(printf '%s\n' "${owns[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }')"
 }
 
-printf '%-6s %11s %11s %11s %12s %11s %12s %7s\n' N "vdpactl ms" "fake+sysfs" "vdpactl-own" \
-	"vdpa x3 ms" "fake x3" "vdpa-own" "ratio"
+printf '%-6s %11s %12s %12s %13s %7s\n' N "vdpactl ms" "vdpactl own" "vdpa x3 ms" "vdpa x3 own" "ratio"
 declare -A own_vc own_vd
 for n in "${sizes[@]}"; do
 	scen=$work/host-$n.json
@@ -76,17 +81,14 @@ for n in "${sizes[@]}"; do
 	# sanity: vdpactl lists every device
 	got=$(FAKE_VDPA_SCENARIO=$scen LD_PRELOAD=$lib "$vdpactl" list --json 2>/dev/null | jq '.devices | length')
 	[ "$got" = "$n" ] || { echo "vdpactl listed $got of $n devices" >&2; exit 1; }
-	t_vc=$(median_ms "$scen" "$vdpactl" list --json)
-	t_fk=$(median_ms "$scen" cat /sys/bus/vdpa/drivers_autoprobe)
+	read -r t_vc own_vc[$n] < <(median_ms "$scen" "$vdpactl" list --json)
 	# iproute2: the three commands that print what list prints, each a process of its own
-	t_vd=$(awk -v a="$(median_ms "$scen" "$vdpa" -j mgmtdev show)" \
-		-v b="$(median_ms "$scen" "$vdpa" -j dev show)" \
-		-v c="$(median_ms "$scen" "$vdpa" -j dev config show)" 'BEGIN { printf "%.1f", a + b + c }')
-	t_f0=$(awk -v a="$(median_ms "$scen" /bin/true)" 'BEGIN { printf "%.1f", 3 * a }')
-	own_vc[$n]=$(awk -v a="$t_vc" -v b="$t_fk" 'BEGIN { printf "%.1f", a - b }')
-	own_vd[$n]=$(awk -v a="$t_vd" -v b="$t_f0" 'BEGIN { printf "%.1f", a - b }')
-	printf '%-6s %11s %11s %11s %12s %11s %12s %7s\n' "$n" "$t_vc" "$t_fk" "${own_vc[$n]}" \
-		"$t_vd" "$t_f0" "${own_vd[$n]}" \
+	read -r a1 b1 < <(median_ms "$scen" "$vdpa" -j mgmtdev show)
+	read -r a2 b2 < <(median_ms "$scen" "$vdpa" -j dev show)
+	read -r a3 b3 < <(median_ms "$scen" "$vdpa" -j dev config show)
+	t_vd=$(awk -v a="$a1" -v b="$a2" -v c="$a3" 'BEGIN { printf "%.1f", a + b + c }')
+	own_vd[$n]=$(awk -v a="$b1" -v b="$b2" -v c="$b3" 'BEGIN { printf "%.1f", a + b + c }')
+	printf '%-6s %11s %12s %12s %13s %7s\n' "$n" "$t_vc" "${own_vc[$n]}" "$t_vd" "${own_vd[$n]}" \
 		"$(awk -v a="${own_vc[$n]}" -v b="${own_vd[$n]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')"
 done
 

@@ -173,6 +173,21 @@ static bool g_active;
 static struct fake_scenario g_sc;
 static char *g_log;
 static bool g_log_time; /* FAKE_VDPA_LOG_TIME=1: each line starts with CLOCK_MONOTONIC seconds */
+/*
+ * FAKE_VDPA_TIMING=path: at exit, append "fake_us=N": the wall time the fake spent loading the
+ * scenario, building its private root and removing it, the costs a benchmark takes off the
+ * program's own time (tests/bench/list-bench.sh).
+ */
+static char *g_timing;
+static uint64_t g_fake_ns;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static char g_root[PATH_MAX];
 static char g_root_real[PATH_MAX]; /* g_root with symlinks resolved, for realpath() */
@@ -525,12 +540,16 @@ static const char *root_base(void)
 /* Called with the lock held. */
 static void root_ensure(void)
 {
-	const char *tmp = root_base();
+	const char *tmp;
 	char path[PATH_MAX + 64];
 	struct stat st;
 
+	uint64_t t0;
+
 	if (g_root_made)
 		return; /* also in a forked child: the parent's root serves */
+	t0 = mono_ns();
+	tmp = root_base();
 	snprintf(g_root, sizeof(g_root), "%s/fake-vdpa.XXXXXX", tmp);
 	if (!mkdtemp(g_root))
 		fake_die("mkdtemp %s: %s", g_root, strerror(errno));
@@ -564,6 +583,7 @@ static void root_ensure(void)
 	fake_proc_build(&g_sc, g_root);
 	if (!REAL(realpath) || !REAL(realpath)(g_root, g_root_real))
 		snprintf(g_root_real, sizeof(g_root_real), "%s", g_root);
+	g_fake_ns += mono_ns() - t0;
 }
 
 static void rm_tree(const char *dir)
@@ -2213,6 +2233,8 @@ __attribute__((constructor)) static void fake_init(void)
 	char origin[PATH_MAX + 64];
 	size_t n;
 
+	uint64_t t0 = mono_ns();
+
 	if (!scenario || !*scenario)
 		return; /* pure pass-through */
 
@@ -2262,8 +2284,11 @@ __attribute__((constructor)) static void fake_init(void)
 			fake_die("out of memory");
 		g_log_time = getenv("FAKE_VDPA_LOG_TIME") && !strcmp(getenv("FAKE_VDPA_LOG_TIME"), "1");
 	}
+	if (getenv("FAKE_VDPA_TIMING") && *getenv("FAKE_VDPA_TIMING"))
+		g_timing = strdup(getenv("FAKE_VDPA_TIMING"));
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	g_active = true;
+	g_fake_ns += mono_ns() - t0;
 }
 
 __attribute__((destructor)) static void fake_fini(void)
@@ -2291,7 +2316,19 @@ __attribute__((destructor)) static void fake_fini(void)
 		open_fds += n - FAKE_ARRAY_SIZE(now);
 	fake_log("exit open_fds=%zu tracked_open=%zu inherited_fds=%zu", open_fds, g_ntr,
 		 inherited);
-	if (g_root_made && g_root_pid == getpid())
+	if (g_root_made && g_root_pid == getpid()) {
+		uint64_t t0 = mono_ns();
+
 		rm_tree(g_root);
+		g_fake_ns += mono_ns() - t0;
+	}
+	if (g_timing) {
+		FILE *f = fopen(g_timing, "ae");
+
+		if (f) {
+			fprintf(f, "fake_us=%llu\n", (unsigned long long)(g_fake_ns / 1000));
+			fclose(f);
+		}
+	}
 	unlock();
 }

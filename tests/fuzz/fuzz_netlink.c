@@ -6,8 +6,8 @@
  * bytes; the seeds in corpus/netlink are real replies captured with tests/fake/nlprobe).
  * It goes through
  *   - nl_replay_datagram() (src/netlink.c): the code nl_query() runs on a reply, for each of
- *     its five requests (family lookup, MGMTDEV_GET and DEV_GET dumps, DEV_CONFIG_GET of a net
- *     and of a block device): datagram check, libmnl's callback loop, NLMSG_ERROR/DONE, the
+ *     its six requests (family lookup, MGMTDEV_GET and DEV_GET dumps, DEV_CONFIG_GET of a net
+ *     and of a block device, the DEV_CONFIG_GET dump): datagram check, libmnl's callback loop, NLMSG_ERROR/DONE, the
  *     family callback, the dump collectors and the error records;
  *   - nl_parse_mgmtdev(), nl_parse_dev() and nl_parse_config() on each message, each message
  *     copied to end at an inaccessible page, so that a read past the message's end (not only
@@ -28,7 +28,35 @@
 int nl_replay_datagram(int step, const void *buf, size_t len, struct nl_vdpa *v,
 		       struct nl_config *cfg, unsigned *family, struct err_list *errs);
 
-enum { STEP_FAMILY, STEP_MGMTDEV, STEP_DEV, STEP_CONFIG_NET, STEP_CONFIG_BLOCK, N_STEPS };
+enum {
+	STEP_FAMILY,
+	STEP_MGMTDEV,
+	STEP_DEV,
+	STEP_CONFIG_NET,
+	STEP_CONFIG_BLOCK,
+	STEP_CONFIG_DUMP,
+	N_STEPS
+};
+
+/* the devices a config dump is matched against (the names of the seeds), sorted by name */
+static const struct {
+	const char *name;
+	uint32_t id;
+} dump_devs[] = { { "blk0", 2 }, { "net0", 1 }, { "vdpa0", 1 }, { "vpblk0", 2 }, { "vpnet0", 1 } };
+
+static void fill_dump_devs(struct nl_vdpa *v)
+{
+	v->n_dev = sizeof(dump_devs) / sizeof(dump_devs[0]);
+	v->dev = calloc(v->n_dev, sizeof(*v->dev));
+	FUZZ_CHECK(v->dev != NULL);
+	for (size_t i = 0; i < v->n_dev; i++) {
+		v->dev[i].name = strdup(dump_devs[i].name);
+		v->dev[i].mgmtdev = strdup("fuzz");
+		FUZZ_CHECK(v->dev[i].name && v->dev[i].mgmtdev);
+		v->dev[i].has_id = true;
+		v->dev[i].device_id = dump_devs[i].id;
+	}
+}
 
 #define MAX_INPUT FUZZ_GUARDED_MAX
 #define MAX_STR 256 /* attr_cb(): string attributes are at most 256 bytes with their NUL */
@@ -160,15 +188,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct nl_config cfg = { 0 };
 		struct err_list errs = { 0 };
 		unsigned family = 0;
-		int rc = nl_replay_datagram(step, dgram, size, &v, &cfg, &family, &errs);
+		int rc;
 
+		if (step == STEP_CONFIG_DUMP)
+			fill_dump_devs(&v);
+		rc = nl_replay_datagram(step, dgram, size, &v, &cfg, &family, &errs);
 		FUZZ_CHECK(rc == 0 || rc == 1 || (rc < 0 && rc >= -4095));
 		check_errors(&errs);
 		for (size_t i = 0; i < v.n_mgmt; i++)
 			check_mgmtdev(&v.mgmt[i]);
-		for (size_t i = 0; i < v.n_dev; i++)
+		for (size_t i = 0; step != STEP_CONFIG_DUMP && i < v.n_dev; i++)
 			check_dev(&v.dev[i]);
 		switch (step) {
+		case STEP_CONFIG_DUMP:
+			/* each device's config is parsed as its own class, or left alone; a dump
+			 * the kernel refused is no error (each device is then asked by name), a
+			 * malformed one is */
+			FUZZ_CHECK(rc != -EBADMSG || errs.n >= 1);
+			FUZZ_CHECK(v.n_mgmt == 0 && !cfg.valid);
+			for (size_t i = 0; i < v.n_dev; i++) {
+				FUZZ_CHECK(!strcmp(v.dev[i].name, dump_devs[i].name));
+				check_config(&v.dev[i].config, dump_devs[i].id == 2);
+			}
+			break;
 		case STEP_FAMILY:
 			FUZZ_CHECK(family <= 0xffff);
 			if (rc == 0)

@@ -245,6 +245,11 @@ static void iova_guard(void)
 	ok(dp_guard_for(NULL, NULL, -1, "6.12.117") == DP_GUARD_PA, "unknown: PA");
 	ok(dp_is_simulator("vdpasim_net") && !dp_is_simulator("vduse") && !dp_is_simulator(NULL),
 	   "simulator detection");
+	/* the informational run's wait: 100 times its control round trip, 0.25 s .. --timeout */
+	ok(dp_compat_wait(2, 0.00004) == 0.25, "a fast device: the floor, 0.25 s");
+	ok(dp_compat_wait(2, 0.005) == 0.5, "5 ms control: 0.5 s");
+	ok(dp_compat_wait(2, 0.5) == 2, "a slow device: never past --timeout");
+	ok(dp_compat_wait(0.2, 0) == 0.2, "--timeout below the floor wins");
 
 	/* frames */
 	uint8_t f[64], g[64];
