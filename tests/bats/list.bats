@@ -567,13 +567,14 @@ crashed() {
 		i=$((i + 1))
 	done
 	# the counts are exact (no clock involved): list's growth stays within the 8 calls per device
-	# of the performance issue; a named device costs the same on both hosts
+	# of the performance issue; a named device costs the same on both hosts (within the noise of
+	# the two runs compared, a few calls: a walk of the host would cost 6 or more per device)
 	read -ra f <<<"${lines[7]}"
 	assert_equal "${f[*]:0:6}" "growth list, 32 -> 64 devices:"
 	awk -v g="${f[6]}" 'BEGIN { exit !(g > 0 && g <= 8) }' || fail "${lines[7]}"
 	read -ra f <<<"${lines[9]}"
 	assert_equal "${f[*]:0:6}" "growth one, 32 -> 64 devices:"
-	awk -v g="${f[6]}" 'BEGIN { exit !(g > -1 && g < 1) }' || fail "${lines[9]}"
+	awk -v g="${f[6]}" 'BEGIN { exit !(g > -2 && g < 2) }' || fail "${lines[9]}"
 	run -2 "$TESTS_DIR/bench/syscall-bench.sh" 0
 	assert_output "syscall-bench: bad number of devices '0'"
 }

@@ -18,6 +18,8 @@
 #                     under it: loading the scenario, building and removing its sysfs tree)
 #                   - the fake's own checks inside the run: its reads of /proc/self/maps (user
 #                     memory checks of an ioctl) and geteuid() (its permission checks)
+#                   - memory management (mmap, munmap, mremap, brk, mprotect, madvise): the
+#                     allocator's, not discovery; AddressSanitizer's allocator makes many more
 #                   + the vhost ioctls the fake answers without a syscall (counted in its log)
 #
 # For "show one" the fake alone is not the baseline: `show no-such-device` is (the same start-up,
@@ -49,7 +51,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/syscall-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # count_calls TRACE: system calls in an strace -f log, less the fake's own checks
-# (/proc/self/maps: its open, every read and close of that descriptor; geteuid)
+# (/proc/self/maps: its open, every read and close of that descriptor; geteuid) and memory
+# management
 count_calls() {
 	awk '
 		/^[0-9]+ +(\+\+\+|---)/ || / resumed>/ { next }
@@ -59,6 +62,7 @@ count_calls() {
 			if (($1 " " fd) in maps) { if ($2 ~ /^close/) delete maps[$1 " " fd]; next }
 		}
 		/ geteuid\(/ { next }
+		/ (mmap|munmap|mremap|brk|mprotect|madvise)\(/ { next }
 		{ n++ }
 		END { print n + 0 }' "$1"
 }
