@@ -102,9 +102,12 @@ EOF_T
 	run -0 --separate-stderr fake sim-6.12 probe --all --timeout=0.3 --json
 	assert_jq '.summary | [.devices, .trusted, .untrusted, .unknown]' '[2,2,0,0]'
 	# the informational run without the ack loses the mapping on 6.12, and waits for it 100
-	# times its control round trip (at least 0.25 s), not the whole 2 s timeout
+	# times its control round trip (at least 0.25 s, at most the 2 s timeout: how much depends
+	# on the machine's load, so the wait is read from the record; dp_compat_wait() is
+	# unit-tested); the record states the wait
 	run -0 --separate-stderr fake sim-6.12 probe --all --json
-	assert_jq '[.devices[].probes[] | select(.id == "dp_after_reset" or .id == "dp_compat_after_reset") | [.id, .status, .detail]]' '[["dp_after_reset","pass","60-byte frame sent on TX queue 1 came back on RX queue 0"],["dp_compat_after_reset","fail","no frame came back on RX queue 0 within 0.25 s"],["dp_after_reset","pass","READ of sector 0 completed: status OK, 512 of 512 bytes changed from the fill pattern"],["dp_compat_after_reset","fail","the READ of sector 0 did not complete within 0.25 s"]]'
+	assert_jq '[.devices[].probes[] | select(.id == "dp_after_reset" or .id == "dp_compat_after_reset") | [.id, .status, (.detail | sub("within [0-9.]+ s"; "within N s"))]]' '[["dp_after_reset","pass","60-byte frame sent on TX queue 1 came back on RX queue 0"],["dp_compat_after_reset","fail","no frame came back on RX queue 0 within N s"],["dp_after_reset","pass","READ of sector 0 completed: status OK, 512 of 512 bytes changed from the fill pattern"],["dp_compat_after_reset","fail","the READ of sector 0 did not complete within N s"]]'
+	assert_jq '[.devices[].probes[] | select(.id == "dp_compat_after_reset") | .detail | capture("within (?<s>[0-9.]+) s").s | tonumber | . >= 0.25 and . <= 2] | all' 'true'
 	run -0 fake sim-6.12 probe --all --timeout=0.3
 	assert_line "2 devices: 2 trusted, 0 untrusted, 0 unknown"
 }
