@@ -2,7 +2,9 @@
 # The ONE list of what may differ between two of vdpactl's JSON documents for the same host: on a
 # real kernel (the test VMs of tests/bats/real_kernel.bats) and on the fake kernel (tests/fake,
 # scenario realvm-<k>.json), or one device at a time and devices at once (probe --jobs,
-# tests/bats/probe.bats). Applied with `jq -S -f tests/conformance-ignore.jq` to both documents.
+# tests/bats/probe.bats), or a run among others at once and the same run alone
+# (tests/bench/output-torture.sh). Applied with `jq -S -f tests/conformance-ignore.jq` to both
+# documents.
 #
 #   duration_us   probe step timings: wall-clock time, never the same twice
 #   time, host.hostname, host.machine_id, host.boot_id

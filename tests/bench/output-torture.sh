@@ -13,11 +13,13 @@
 #
 #   a. concurrent: K processes of the command at once (K 2-8; --sample: 2-4), sharing one
 #      TMPDIR. Each exits with the solo run's code, and its stdout is the solo run's apart from
-#      what changes from run to run: JSON through the jq filter VOLATILE_JQ below (.time,
-#      .host.boot_id, every duration_us, the wait of the informational data-path run),
+#      what changes from run to run: JSON through tests/conformance-ignore.jq (the one list:
+#      .time, .host.boot_id, every duration_us, the IOVAs the data path chose, the wait of the
+#      informational data-path run), with the host's name and machine id compared all the same;
 #      Prometheus text without the lines vdpactl_last_run_timestamp_seconds and
-#      vdpactl_run_duration_seconds, other text identical but for that wait (VOLATILE_TEXT). metrics --output=FILE: the K processes write the same file; afterwards it is
-#      the solo run's file (same rule) and the directory holds nothing else (no temporary file).
+#      vdpactl_run_duration_seconds; other text identical but for the IOVAs and that wait
+#      (VOLATILE_TEXT). metrics --output=FILE: the K processes write the same file; afterwards it
+#      is the solo run's file (same rule) and the directory holds nothing else (no temporary file).
 #   b. /dev/full: `vdpactl ARGS > /dev/full`. When the solo run writes to stdout: the exit code
 #      is the solo run's when that is not 0, else 1, and stderr is the solo run's stderr plus
 #      exactly one line "vdpactl: standard output: write: No space left on device" (--help and
@@ -59,12 +61,15 @@ scen_dir=$root/tests/fake/scenarios
 [[ $lib == /* ]] || lib=$PWD/$lib
 
 ENOSPC_LINE="vdpactl: standard output: write: No space left on device"
-VOLATILE_JQ='del(.time, .host.boot_id) | walk(if type == "object" then del(.duration_us) else . end)
-	| walk(if type == "object" and (.id == "dp_compat_after_reset" or .id == "datapath_after_reset_compat")
-		and (.detail | type) == "string" then .detail |= sub("within [0-9.]+ s"; "within N s") else . end)'
-# the informational data-path run's wait, in text: 100 times its control round trip, a wall-clock
-# figure (src/datapath.c, dp_compat_wait; tests/conformance-ignore.jq masks it in JSON)
-VOLATILE_TEXT='/(datapath_after_reset_compat|dp_compat_after_reset)/s/within [0-9.]+ s/within N s/'
+# JSON: what tests/conformance-ignore.jq lists may differ, but for the machine's identity, which
+# a concurrent run must print as the solo run does
+IGNORE_JQ=$root/tests/conformance-ignore.jq
+IDENTITY_JQ='[.host.hostname, .host.machine_id]'
+# text: the same items as they appear in text: the IOVAs the data path chose (devices probed at
+# once each hold a window of their own, in no fixed order: src/datapath.c, va_guard) and the
+# informational data-path run's wait, 100 times its control round trip (dp_compat_wait)
+VOLATILE_TEXT='s/at IOVA 0x[0-9a-f]+\.\./at IOVA X../; s/IOVA 0x[0-9a-f]+ \(a guard page/IOVA X (a guard page/
+/(datapath_after_reset_compat|dp_compat_after_reset)/s/within [0-9.]+ s/within N s/'
 VOLATILE_PROM='^(vdpactl_last_run_timestamp_seconds|vdpactl_run_duration_seconds)[ {]'
 
 # scenarios of parts a and b; part c: the generated host h128 (3 in 5) or a small one
@@ -141,7 +146,8 @@ normalize() {
 	case $1 in
 	json)
 		[[ -s $2 ]] || return 0
-		jq -c "$VOLATILE_JQ" "$2" 2>/dev/null || { echo "NOT JSON:"; cat "$2"; }
+		{ jq -c -f "$IGNORE_JQ" "$2" && jq -c "$IDENTITY_JQ" "$2"; } 2>/dev/null ||
+			{ echo "NOT JSON:"; cat "$2"; }
 		;;
 	prom | promfile) grep -Ev "$VOLATILE_PROM" "$2" ;;
 	*) sed -E "$VOLATILE_TEXT" "$2" ;;

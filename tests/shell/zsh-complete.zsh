@@ -13,19 +13,25 @@ zpty -w z 'comppostfuncs=(_cap_end); _cap_end() { compstate[insert]=""; compstat
 zpty -w z "bindkey '^I' complete-word"
 zpty -w -n z "$2"$'\t'
 # a deadline instead of a blocking read: a zsh that waits for input it never gets (a prompt of
-# its own) fails the test instead of hanging it
-local line out=() on=0 done=0
+# its own) fails the test instead of hanging it. 'zpty -r -t' returns whatever has arrived, which
+# under load can be part of a line: the pieces are joined and only whole lines are looked at.
+local chunk line pending='' out=() on=0 done=0
 integer deadline=$((SECONDS + ${ZPTY_TIMEOUT:-60}))
-while ((SECONDS < deadline)); do
-	if ! zpty -r -t z line; then
+while ((!done && SECONDS < deadline)); do
+	if ! zpty -r -t z chunk; then
 		sleep 0.05
 		continue
 	fi
-	line=${${line//$'\r'/}%$'\n'}
-	line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
-	[[ $line == *'<<END>>'* ]] && { done=1; break }
-	((on)) && [[ -n $line ]] && out+=("$line")
-	[[ $line == *'<<BEGIN>>'* ]] && on=1
+	pending+=$chunk
+	while ((!done)) && [[ $pending == *$'\n'* ]]; do
+		line=${pending%%$'\n'*}
+		pending=${pending#*$'\n'}
+		line=${line//$'\r'/}
+		line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
+		[[ $line == *'<<END>>'* ]] && { done=1; break }
+		((on)) && [[ -n $line ]] && out+=("$line")
+		[[ $line == *'<<BEGIN>>'* ]] && on=1
+	done
 done
 zpty -d z
 rm -f ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump
