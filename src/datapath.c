@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "parents.h"
 #include "probe.h"
 #include "probe_mem.h"
 #include "signals.h"
@@ -89,25 +90,16 @@ bool dp_is_simulator(const char *mgmtdev)
 	return mgmtdev && !strncmp(mgmtdev, "vdpasim_", strlen("vdpasim_"));
 }
 
-static bool platform_iommu_driver(const char *drv)
-{
-	static const char *const names[] = { "vp-vdpa",		 "ifcvf",
-					     "octep_vdpa",	 "pds_vdpa",
-					     "alibaba-eni-vdpa", "snet-vdpa-driver" };
-
-	for (size_t i = 0; drv && i < ARRAY_SIZE(names); i++)
-		if (!strcmp(drv, names[i]))
-			return true;
-	return false;
-}
-
 enum dp_guard dp_guard_for(const char *mgmtdev, const char *parent_driver, int sim_use_va,
 			   const char *kernel_release)
 {
+	const struct parent_desc *row = parent_lookup(parent_driver, mgmtdev);
 	unsigned ma, mi;
 
-	if (platform_iommu_driver(parent_driver))
+	if (row && row->kind == PK_PLATFORM)
 		return DP_GUARD_VA; /* the IOMMU domain is not touched by a reset */
+	if (row && row->use_va)
+		return DP_GUARD_VA; /* VDUSE: the IOVAs stand for this process's own addresses */
 	if (dp_is_simulator(mgmtdev)) {
 		/* vdpa_sim before 6.7 empties its table on reset: no identity fallback at all */
 		if (kernel_version(kernel_release, &ma, &mi) == 0 &&

@@ -24,26 +24,32 @@ const struct parent_desc parent_table[] = {
 	/* no parent device: matched by the management device */
 	{ "vdpa_sim", NAMES("vdpasim_net", "vdpasim_blk"), PK_RESET_MAP, 6, 7,
 	  "drivers/vdpa/vdpa_sim/vdpa_sim.c, vdpasim_reset_map() (86f6c224c979 \"vdpa_sim: "
-	  "implement .reset_map support\", Linux 6.7)" },
+	  "implement .reset_map support\", Linux 6.7)",
+	  false },
 	{ "mlx5_vdpa", NAMES("mlx5_core", "mlx5_core.sf"), PK_RESET_MAP, 6, 7,
 	  "drivers/vdpa/mlx5/net/mlx5_vnet.c, mlx5_vdpa_reset_map() (2eacf4b5e3eb \"vdpa/mlx5: "
-	  "implement .reset_map driver op\", Linux 6.7)" },
+	  "implement .reset_map driver op\", Linux 6.7)",
+	  false },
 	{ "vp_vdpa", NAMES("vp-vdpa"), PK_PLATFORM, 6, 7,
-	  "drivers/vdpa/virtio_pci/vp_vdpa.c: no .set_map/.dma_map (vp_vdpa_ops)" },
+	  "drivers/vdpa/virtio_pci/vp_vdpa.c: no .set_map/.dma_map (vp_vdpa_ops)", false },
 	{ "ifcvf", NAMES("ifcvf"), PK_PLATFORM, 6, 7,
-	  "drivers/vdpa/ifcvf/ifcvf_main.c: no .set_map/.dma_map (ifc_vdpa_ops)" },
+	  "drivers/vdpa/ifcvf/ifcvf_main.c: no .set_map/.dma_map (ifc_vdpa_ops)", false },
 	{ "octep_vdpa", NAMES("octep_vdpa"), PK_PLATFORM, 6, 11,
 	  "drivers/vdpa/octeon_ep/octep_vdpa_main.c: no .set_map/.dma_map (octep_vdpa_ops); the "
-	  "driver came with Linux 6.11 (8b6c724cdab8)" },
+	  "driver came with Linux 6.11 (8b6c724cdab8)",
+	  false },
 	{ "pds_vdpa", NAMES("pds_vdpa.vDPA"), PK_PLATFORM, 6, 7,
-	  "drivers/vdpa/pds/vdpa_dev.c: no .set_map/.dma_map (pds_vdpa_ops)" },
+	  "drivers/vdpa/pds/vdpa_dev.c: no .set_map/.dma_map (pds_vdpa_ops)", false },
 	{ "snet_vdpa", NAMES("snet-vdpa-driver"), PK_PLATFORM, 6, 7,
-	  "drivers/vdpa/solidrun/snet_main.c: no .set_map/.dma_map (snet_config_ops)" },
+	  "drivers/vdpa/solidrun/snet_main.c: no .set_map/.dma_map (snet_config_ops)", false },
 	{ "eni_vdpa", NAMES("alibaba-eni-vdpa"), PK_PLATFORM, 6, 7,
-	  "drivers/vdpa/alibaba/eni_vdpa.c: no .set_map/.dma_map (eni_vdpa_ops)" },
+	  "drivers/vdpa/alibaba/eni_vdpa.c: no .set_map/.dma_map (eni_vdpa_ops)", false },
+	/* use_va: vduse_dev_init_vdpa() allocates the device with use_va = true (as of Linux 6.1
+	   and 6.12) */
 	{ "vduse", NAMES("vduse"), PK_NO_RESET_MAP, 0, 0,
 	  "drivers/vdpa/vdpa_user/vduse_dev.c: .set_map without .reset_map (vduse_vdpa_config_ops, "
-	  "Linux 6.12)" },
+	  "Linux 6.12)",
+	  true },
 };
 const size_t parent_table_len = ARRAY_SIZE(parent_table);
 

@@ -8,6 +8,8 @@
 #ifndef VDPACTL_PARENTS_H
 #define VDPACTL_PARENTS_H
 
+#include <stdbool.h>
+
 #include "verdict.h"
 
 enum parent_kind {
@@ -23,6 +25,9 @@ struct parent_desc {
 	unsigned persist_major; /* first release where vhost-vdpa offers the bit; 0: none */
 	unsigned persist_minor;
 	const char *source; /* kernel source (file, function) and commit it comes from */
+	/* the parent is a vdpa_alloc_device(..., use_va = true) device: IOVAs map to the user
+	 * virtual addresses of the process that holds vhost-vdpa, never to physical ones */
+	bool use_va;
 };
 
 extern const struct parent_desc parent_table[];

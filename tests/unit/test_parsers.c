@@ -12,6 +12,7 @@
 
 #include "datapath.h"
 #include "netlink.h"
+#include "parents.h"
 #include "probe_mem.h"
 #include "sysfs.h"
 #include <errno.h>
@@ -243,6 +244,18 @@ static void iova_guard(void)
 	   "platform IOMMU: VA");
 	ok(dp_guard_for("pci/0000:3b:00.2", "mlx5_core", -1, "6.6.30") == DP_GUARD_PA, "mlx5: PA");
 	ok(dp_guard_for(NULL, NULL, -1, "6.12.117") == DP_GUARD_PA, "unknown: PA");
+	ok(dp_guard_for("vduse", NULL, -1, "6.1.192") == DP_GUARD_VA &&
+		   dp_guard_for("vduse", NULL, -1, "6.12.117") == DP_GUARD_VA,
+	   "VDUSE (use_va parent): VA, on 6.1 and 6.12");
+	/* every platform-IOMMU parent of the table, by each name it goes by */
+	for (size_t i = 0; i < parent_table_len; i++) {
+		const struct parent_desc *row = &parent_table[i];
+
+		for (size_t k = 0; row->kind == PK_PLATFORM && row->match[k]; k++)
+			ok(dp_guard_for("pci/0000:00:02.0", row->match[k], -1, "6.12.117") ==
+				   DP_GUARD_VA,
+			   "platform IOMMU parent %s (%s): VA", row->name, row->match[k]);
+	}
 	ok(dp_is_simulator("vdpasim_net") && !dp_is_simulator("vduse") && !dp_is_simulator(NULL),
 	   "simulator detection");
 	/* the informational run's wait: 100 times its control round trip, 0.25 s .. --timeout */
