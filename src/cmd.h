@@ -10,6 +10,7 @@
 #include "discovery.h"
 #include "model.h"
 #include "table.h"
+#include "vduse.h"
 
 struct stat;
 
@@ -66,8 +67,19 @@ extern const size_t commands_len;
  * vhost-vdpa major or -1. Returns 0 or an exit code, with the reason in r->errors.
  */
 int select_devices(struct run *r, const struct opts *o, const struct discovery *dv, int *vmajor);
-/* Tie d to its vdpa device by the dev_t in @st (vhost_open()'s; st_mode 0: stat the node). */
+/* Tie d to its vdpa device by the dev_t in @st (vhost_open()'s; st_mode 0: stat the node).
+ * Once tied, a second call changes nothing. */
 void annotate(const struct discovery *dv, struct vdpa_device *d, const struct stat *st);
+
+/*
+ * The gate of vhost_open_gated() for a device of the run: ties it to its vdpa device (annotate)
+ * once its node is verified, then asks vduse_gate() whether it may be opened.
+ */
+struct open_gate {
+	const struct discovery *dv;
+	struct vdpa_device *d;
+};
+int open_gate_fn(const struct stat *st, void *arg);
 /* d->prediction from the table of parent drivers (parents.c) and the running kernel. */
 void device_predict(struct vdpa_device *d, const char *kernel_release);
 

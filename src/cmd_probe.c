@@ -179,8 +179,10 @@ static int open_identify(struct vdpa_device *d, const struct discovery *dv, int 
 	struct verdict_input *vin = d->vin;
 	const struct vd_error *e;
 	uint64_t t0 = now_us();
+	struct open_gate g = { dv, d };
+	struct vhost_gate gate = { open_gate_fn, &g };
 	struct stat st;
-	int rc = vhost_open(d->char_device, vmajor, rdwr, fd, &st, &d->errors);
+	int rc = vhost_open_gated(d->char_device, vmajor, rdwr, fd, &st, &d->errors, &gate);
 
 	annotate(dv, d, &st);
 	device_predict(d, vin->kernel_release);
@@ -393,6 +395,7 @@ static int run_evaluation(struct run *r, const struct opts *o, bool run_probe)
 		discovery_free(&dv);
 		return rc;
 	}
+	vduse_scan_run(&dv); /* the daemons of VDUSE devices, before any is opened */
 	evaluate_all(r, o, &dv, vmajor, run_probe);
 	holder_attach(r, false); /* who holds the busy ones; before judge(): reasons name them */
 	judge(r, run_probe);

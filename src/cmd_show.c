@@ -30,8 +30,11 @@ int cmd_show(struct run *r, const struct opts *o)
 		return rc;
 	}
 	codes = xcalloc(r->n_dev, sizeof(int));
+	vduse_scan_run(&dv); /* the daemons of VDUSE devices, before any is opened */
 	for (size_t i = 0; i < r->n_dev; i++) {
 		struct vdpa_device *d = &r->dev[i];
+		struct open_gate g = { &dv, d };
+		struct vhost_gate gate = { open_gate_fn, &g };
 		struct stat st;
 		int fd;
 
@@ -39,7 +42,8 @@ int cmd_show(struct run *r, const struct opts *o)
 			codes[i] = d->exit_code = signals_exit_code();
 			continue;
 		}
-		d->exit_code = vhost_open(d->char_device, vmajor, false, &fd, &st, &d->errors);
+		d->exit_code = vhost_open_gated(d->char_device, vmajor, false, &fd, &st, &d->errors,
+						&gate);
 		annotate(&dv, d, &st);
 		device_predict(d, r->host.kernel_release);
 		if (d->exit_code == 0) {

@@ -90,6 +90,7 @@ void discovery_free(struct discovery *dv)
 	sysfs_free(dv->sys, dv->n_sys);
 	free(dv->by_devt);
 	nl_free(&dv->nl);
+	vduse_scan_free(&dv->vduse);
 	memset(dv, 0, sizeof(*dv));
 }
 
@@ -154,6 +155,7 @@ void discovery_annotate(const struct discovery *dv, const struct sysfs_vdpa *s,
 	set_str(&d->parent_bus, s->parent_bus);
 	set_str(&d->parent_id, s->parent_id);
 	set_str(&d->parent_driver, s->parent_driver);
+	vduse_annotate(&d->vduse, s);
 	n = dv->netlink_ok ? nl_find_dev(&dv->nl, s->name) : NULL;
 	if (n) {
 		d->nl = *n;

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "netlink.h"
 #include "sysfs.h"
+#include "vduse.h"
 
 struct discovery {
 	struct sysfs_vdpa *sys;
@@ -20,6 +21,8 @@ struct discovery {
 	struct nl_vdpa nl;
 	struct sysfs_params params;
 	size_t *by_devt; /* indexes of sys[] sorted by (major, minor) */
+	struct vduse_scan
+		vduse; /* the daemons of its VDUSE devices (vduse_scan_run(); show, probe) */
 };
 
 /* Gather both sources. Never fails as a whole: problems are recorded in @errs. */

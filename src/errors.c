@@ -32,6 +32,7 @@ static const struct {
 	{ ERR_INTERRUPTED, "interrupted", VD_EXIT_SIGINT },
 	{ ERR_INTERNAL, "internal", VD_EXIT_INTERNAL },
 	{ ERR_INCOMPLETE, "incomplete", VD_EXIT_OK },
+	{ ERR_UNAVAILABLE, "unavailable", VD_EXIT_BUSY },
 };
 
 const char *err_code_name(enum err_code code)

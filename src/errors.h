@@ -17,7 +17,8 @@ enum err_code {
 	ERR_MALFORMED,
 	ERR_INTERRUPTED,
 	ERR_INTERNAL,
-	ERR_INCOMPLETE, /* a step of the evaluation could not run or failed: not evidence */
+	ERR_INCOMPLETE,	 /* a step of the evaluation could not run or failed: not evidence */
+	ERR_UNAVAILABLE, /* not opened: opening would harm the device (a VDUSE daemon gone) */
 };
 
 struct vd_error {

@@ -11,7 +11,7 @@ const struct exit_desc exit_table[] = {
 	  "no such device (nothing matched; no vhost-vdpa devices at all for --all)" },
 	{ VD_EXIT_PERM, "permission denied on a required operation" },
 	{ VD_EXIT_UNSUPPORTED, "unsupported: the kernel lacks vhost-vdpa or a required interface" },
-	{ VD_EXIT_BUSY, "device busy (held by another process, e.g. a VMM)" },
+	{ VD_EXIT_BUSY, "device busy (held by another process) or its VDUSE daemon gone/stopped" },
 	{ VD_EXIT_UNTRUSTED,
 	  "evaluated: at least one device untrusted or missing a --require'd feature" },
 	{ VD_EXIT_UNKNOWN, "evaluated: none untrusted, at least one unknown" },

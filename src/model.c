@@ -42,6 +42,7 @@ void device_free(struct vdpa_device *d)
 	free(d->vin);
 	err_list_free(&d->errors);
 	holder_info_free(&d->holder);
+	vduse_info_free(&d->vduse);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -19,6 +19,7 @@
 #include "parents.h"
 #include "steps.h"
 #include "sysfs.h"
+#include "vduse.h"
 #include "verdict.h"
 
 struct opt_u64 {
@@ -94,6 +95,8 @@ struct vdpa_device {
 
 	/* who has the node open (holder.h): list looks for every device, the others when busy */
 	struct holder_info holder;
+	/* a VDUSE device: its control device and daemon (vduse.h); present false otherwise */
+	struct vduse_info vduse;
 
 	struct err_list errors;
 };

@@ -395,6 +395,39 @@ static json_object *holder_object(const struct holder_info *h)
 	return o;
 }
 
+/* null unless the parent is a VDUSE control device; its daemon null when nothing looked (list) */
+static json_object *vduse_object(const struct vduse_info *v)
+{
+	json_object *o, *dm, *procs;
+
+	if (!v->present)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, K_CONTROL_DEVICE, str_or_null(v->ctl_path));
+	json_object_object_add(o, K_MSG_TIMEOUT_S,
+			       v->msg_timeout >= 0 ? json_object_new_int64(v->msg_timeout) : NULL);
+	if (v->daemon == VDUSE_NOT_CHECKED) {
+		json_object_object_add(o, K_DAEMON, NULL);
+		return o;
+	}
+	dm = json_object_new_object();
+	procs = json_object_new_array();
+	json_object_object_add(dm, K_STATUS, jstr(vduse_daemon_name(v->daemon)));
+	for (size_t i = 0; i < v->holders.n; i++) {
+		json_object *p = json_object_new_object();
+		char st[2] = { v->states ? v->states[i] : '?', '\0' };
+
+		json_object_object_add(p, K_PID, json_object_new_int(v->holders.procs[i].pid));
+		json_object_object_add(p, K_COMM, str_or_null(v->holders.procs[i].comm));
+		json_object_object_add(p, K_STATE, st[0] != '?' ? jstr(st) : NULL);
+		json_object_array_add(procs, p);
+	}
+	json_object_object_add(dm, K_PROCESSES, procs);
+	json_object_object_add(dm, K_ERRORS, errors_array(&v->holders.errors));
+	json_object_object_add(o, K_DAEMON, dm);
+	return o;
+}
+
 static json_object *require_object(const struct vdpa_device *d)
 {
 	json_object *o = json_object_new_object();
@@ -425,6 +458,7 @@ static json_object *device_object(const struct vdpa_device *d)
 	json_object_object_add(o, K_VDPA, vdpa_object(d));
 	json_object_object_add(o, K_NOTE, str_or_null(d->note));
 	json_object_object_add(o, K_HOLDER, holder_object(&d->holder));
+	json_object_object_add(o, K_VDUSE, vduse_object(&d->vduse));
 
 	if (d->backend_features.valid) {
 		json_object *bf = ns_mask(d->backend_features.v, NS_BACKEND, 16);

@@ -165,6 +165,26 @@ static void print_config(const struct pen *p, const struct vdpa_device *d, bool 
 	}
 }
 
+/* A VDUSE device's daemon: "running: pid 3100 (dpdk-testpmd); msg_timeout 30 s" */
+static void print_vduse(const struct pen *p, const struct vduse_info *v)
+{
+	if (!v->present)
+		return;
+	label(p, 2, "VDUSE daemon");
+	if (v->daemon == VDUSE_NOT_CHECKED)
+		fputs("not looked for", p->out);
+	else
+		fputs(vduse_daemon_name(v->daemon), p->out);
+	for (size_t i = 0; i < v->holders.n; i++)
+		fprintf(p->out, "%s pid %d (%s, state %c)", i ? "," : ":", v->holders.procs[i].pid,
+			v->holders.procs[i].comm ? esc(v->holders.procs[i].comm) : "?",
+			v->states ? v->states[i] : '?');
+	if (v->msg_timeout >= 0)
+		fprintf(p->out, "; msg_timeout %ld s\n", v->msg_timeout);
+	else
+		fputs("; msg_timeout unknown\n", p->out);
+}
+
 static void print_identity(const struct pen *p, const struct vdpa_device *d)
 {
 	if (d->discovered) {
@@ -181,6 +201,7 @@ static void print_identity(const struct pen *p, const struct vdpa_device *d)
 		else
 			fputs("- (no parent device)\n", p->out);
 	}
+	print_vduse(p, &d->vduse);
 	label(p, 2, "class");
 	if (d->device_id.valid)
 		fprintf(p->out, "%s (virtio device id %" PRIu64 ")\n", class_name(d->cls),

@@ -98,6 +98,8 @@ void annotate(const struct discovery *dv, struct vdpa_device *d, const struct st
 {
 	struct stat own;
 
+	if (d->has_devt)
+		return;
 	/* the node's dev_t ties it to its vdpa device in sysfs: vhost_open()'s stat, or where it
 	 * did not get that far (a signal), a stat of our own (nothing is opened) */
 	if (!st->st_mode && stat(d->char_device, &own) == 0)
@@ -108,6 +110,14 @@ void annotate(const struct discovery *dv, struct vdpa_device *d, const struct st
 		d->dev_minor = minor(st->st_rdev);
 		discovery_annotate(dv, discovery_by_devt(dv, d->dev_major, d->dev_minor), d);
 	}
+}
+
+int open_gate_fn(const struct stat *st, void *arg)
+{
+	struct open_gate *g = arg;
+
+	annotate(g->dv, g->d, st);
+	return vduse_gate(g->d, g->dv);
 }
 
 void device_predict(struct vdpa_device *d, const char *kernel_release)

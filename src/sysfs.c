@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +212,32 @@ static int map_char_children(struct sysfs_vdpa *v, size_t n, int vmajor, struct 
 	return 0;
 }
 
-static void find_parent(struct sysfs_vdpa *v)
+static long read_long(const char *dir, const char *name);
+
+/*
+ * A VDUSE device's parent is the control device the daemon holds (drivers/vdpa/vdpa_user/
+ * vduse_dev.c, vduse_create_dev(): device_create_with_groups() in class vduse, attributes "dev"
+ * and "msg_timeout", the seconds a message to the daemon may wait; 0 waits without limit).
+ */
+static void find_vduse_ctl(struct sysfs_vdpa *v, const char *parent, struct err_list *errs)
+{
+	char *devt = read_attr(parent, "dev");
+
+	if (!devt || sysfs_parse_devt(devt, &v->vduse_major, &v->vduse_minor)) {
+		v->vduse_major = v->vduse_minor = -1;
+		err_add(errs, ERR_MALFORMED, 0, parent, "read dev", NULL,
+			"expected MAJ:MIN, got '%s'", devt ? esc(devt) : "(unreadable)");
+	}
+	free(devt);
+	v->vduse_msg_timeout = read_long(parent, "msg_timeout");
+	if (v->vduse_msg_timeout < 0 || v->vduse_msg_timeout > UINT32_MAX) {
+		v->vduse_msg_timeout = -1;
+		err_add(errs, ERR_MALFORMED, 0, parent, "read msg_timeout", NULL,
+			"expected the seconds a message to the VDUSE daemon may wait");
+	}
+}
+
+static void find_parent(struct sysfs_vdpa *v, struct err_list *errs)
 {
 	char parent[PATH_MAX];
 	char *slash;
@@ -230,6 +256,8 @@ static void find_parent(struct sysfs_vdpa *v)
 	slash = strrchr(parent, '/');
 	v->parent_id = xstrdup(slash ? slash + 1 : parent);
 	v->parent_driver = link_base(parent, "driver");
+	if (!strcmp(v->parent_bus, "vduse"))
+		find_vduse_ctl(v, parent, errs);
 }
 
 /*
@@ -265,6 +293,8 @@ static struct sysfs_vdpa *add_device(struct sysfs_vdpa *v, size_t *n, const char
 	x->name = xstrdup(name);
 	x->path = xstrdup(real);
 	x->char_major = x->char_minor = -1;
+	x->vduse_major = x->vduse_minor = -1;
+	x->vduse_msg_timeout = -1;
 	x->bound_driver = link_base(real, "driver");
 	x->driver_override = read_attr(real, "driver_override");
 	if (x->driver_override &&
@@ -272,7 +302,7 @@ static struct sysfs_vdpa *add_device(struct sysfs_vdpa *v, size_t *n, const char
 		free(x->driver_override);
 		x->driver_override = NULL;
 	}
-	find_parent(x);
+	find_parent(x, errs);
 	return v;
 }
 

@@ -23,6 +23,9 @@ struct sysfs_vdpa {
 	char *parent_id;     /* "0000:00:03.0", "mlx5_core.sf.1", ... or NULL */
 	char *parent_driver; /* driver bound to the parent device, or NULL */
 	char *path;	     /* resolved sysfs directory */
+	/* a VDUSE device's parent is its control device, /dev/vduse/NAME (class vduse): */
+	int vduse_major, vduse_minor; /* its "dev"; -1 when not VDUSE or unreadable */
+	long vduse_msg_timeout;	      /* its "msg_timeout" in seconds (0: no limit); -1 unknown */
 };
 
 struct sysfs_params {

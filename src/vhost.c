@@ -81,6 +81,12 @@ static int fail_errno(struct err_list *errs, int errnum, const char *path, const
 int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct stat *st_out,
 	       struct err_list *errs)
 {
+	return vhost_open_gated(path, vmajor, rdwr, fd_out, st_out, errs, NULL);
+}
+
+int vhost_open_gated(const char *path, int vmajor, bool rdwr, int *fd_out, struct stat *st_out,
+		     struct err_list *errs, const struct vhost_gate *gate)
+{
 	struct stat own, fst;
 	struct stat *const pst = st_out ? st_out : &own;
 	const char *drv;
@@ -127,6 +133,12 @@ int vhost_open(const char *path, int vmajor, bool rdwr, int *fd_out, struct stat
 			 "vhost-vdpa is major %d)",
 			 major(pst->st_rdev), minor(pst->st_rdev), drv ? drv : "no driver", vmajor);
 		return fail(errs, ERR_NOT_VHOST_VDPA, 0, path, NULL, NULL, msg);
+	}
+	if (gate) {
+		int rc = gate->fn(pst, gate->arg);
+
+		if (rc)
+			return rc;
 	}
 
 	fd = open(path, (rdwr ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY);

@@ -25,6 +25,16 @@ struct stat;
  */
 int vhost_open(const char *path, int vmajor, bool rdwr, int *fd, struct stat *st,
 	       struct err_list *errs);
+/*
+ * The same, with @gate (may be NULL) asked after the node is verified and before it is opened:
+ * a non-zero return (an exit code, its error recorded by the gate) refuses the open.
+ */
+struct vhost_gate {
+	int (*fn)(const struct stat *st, void *arg);
+	void *arg;
+};
+int vhost_open_gated(const char *path, int vmajor, bool rdwr, int *fd, struct stat *st,
+		     struct err_list *errs, const struct vhost_gate *gate);
 void vhost_close(int fd);
 
 /* Read-only queries, one per ioctl (table in vhost.c). */

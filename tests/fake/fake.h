@@ -106,6 +106,8 @@ struct fake_dev_cfg {
 	bool reset_drops_maps;
 	bool reset_identity_fallback;
 	bool busy;
+	unsigned vduse_minor; /* a VDUSE device: its /dev/vduse/NAME's minor (1, 2, ...); else 0 */
+	char *msg_timeout;    /* ...and its msg_timeout file's text ("30") */
 };
 
 /* A management device (netlink MGMTDEV_GET; drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()). */
@@ -133,6 +135,8 @@ struct fake_fd_cfg {
 	int fd;
 	int dev_index; /* N of /dev/vhost-vdpa-N, or -1 */
 	char *path;    /* else: a real file the descriptor refers to ("/dev/null") */
+	int vduse_dev; /* else: index into devs[] of a VDUSE device, the fd is on its
+			  /dev/vduse/NAME (the daemon's control device); -1 otherwise */
 	unsigned flags; /* open flags as fdinfo shows them (octal in "flags:") */
 };
 
@@ -144,6 +148,7 @@ struct fake_proc_cfg {
 	int pid;
 	unsigned uid;
 	char *comm;
+	char state;    /* /proc/PID/stat's state letter: 'S' (default), 'R', 'T' (stopped), ... */
 	char *cmdline; /* NUL-separated arguments, each with its NUL */
 	size_t cmdline_len;
 	struct fake_fd_cfg *fds;
@@ -402,8 +407,13 @@ enum fake_proc_op { FAKE_PROC_OPEN, FAKE_PROC_OPENDIR, FAKE_PROC_STAT };
  * descriptors, as proc_fd_permission() and ptrace_may_access() refuse another user's to a
  * caller without privilege: euid != 0 and != the process's uid).
  */
+struct fake_proc_chr {
+	int dev_index;		/* the fd is on /dev/vhost-vdpa-N: N; else -1 */
+	bool other;		/* the fd is on another character device (a VDUSE control device) */
+	unsigned major, minor;	/* ...its number */
+};
 int fake_proc_resolve(const struct fake_scenario *sc, const char *root, const char *path,
-		      enum fake_proc_op op, char *use, size_t len, int *dev_index);
+		      enum fake_proc_op op, char *use, size_t len, struct fake_proc_chr *chr);
 
 /* ------------------------------------------------------------------------ */
 /* The vdpa generic netlink peer (fake_netlink.c)                            */

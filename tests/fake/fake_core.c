@@ -742,15 +742,16 @@ static bool is_devdir_fd(int dirfd)
 	       st.st_dev == g_devdir_dev && st.st_ino == g_devdir_ino;
 }
 
-#define PATCH_STAT(st, d)                                                                    \
+#define PATCH_STAT_CHR(st, maj, min)                                                         \
 	do {                                                                                 \
 		(st)->st_mode = S_IFCHR | 0600;                                              \
 		(st)->st_uid = 0;                                                            \
 		(st)->st_gid = 0;                                                            \
-		(st)->st_rdev = makedev((d)->major, (d)->cfg->index);                        \
+		(st)->st_rdev = makedev((maj), (min));                                       \
 		(st)->st_size = 0;                                                           \
 		(st)->st_blocks = 0;                                                         \
 	} while (0)
+#define PATCH_STAT(st, d) PATCH_STAT_CHR(st, (d)->major, (d)->cfg->index)
 
 /* ------------------------------------------------------------------------ */
 /* open family                                                               */
@@ -810,7 +811,8 @@ static int node_opened(int fd, struct fake_dev *d, int flags, int *err)
 static int proc_open(enum ov v, const char *path, int flags, mode_t mode)
 {
 	char use[PATH_MAX + 64];
-	int fd, err, devi;
+	struct fake_proc_chr devi;
+	int fd, err;
 
 	lock();
 	root_ensure();
@@ -1372,7 +1374,8 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 	do {                                                                                 \
 		char rpath_[PATH_MAX + 64], logical_[PATH_MAX];                              \
 		const char *use = (path);                                                    \
-		int dirfd2 = (dirfd), r, err, inj, pdev_ = -1;                               \
+		int dirfd2 = (dirfd), r, err, inj;                                           \
+		struct fake_proc_chr pdev_ = { -1, false, 0, 0 };                            \
 		enum pathkind k;                                                             \
 		struct fake_dev *d;                                                          \
 		if (!g_active || !use)                                                       \
@@ -1422,13 +1425,17 @@ FAKE_EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
 		}                                                                            \
 		r = realcall;                                                                \
 		err = errno;                                                                 \
-		d = k == P_NODE		     ? dev_from_path(logical_)                        \
-		    : k == P_PROC && pdev_ >= 0 ? fake_dev_by_index((unsigned)pdev_)            \
-						: NULL;                                           \
+		d = k == P_NODE			   ? dev_from_path(logical_)                   \
+		    : k == P_PROC && pdev_.dev_index >= 0 ? fake_dev_by_index((unsigned)pdev_.dev_index) \
+							   : NULL;                                \
 		if (r == 0 && d && S_ISREG((st)->st_mode)) {                                 \
 			PATCH_STAT(st, d);                                                   \
 			fake_log("%s%s %s = 0 (chr %u:%u)", k == P_PROC ? "proc " : "", verb, \
 				 logical_, d->major, d->cfg->index);                         \
+		} else if (r == 0 && k == P_PROC && pdev_.other && S_ISREG((st)->st_mode)) { \
+			PATCH_STAT_CHR(st, pdev_.major, pdev_.minor);                        \
+			fake_log("proc %s %s = 0 (chr %u:%u)", verb, logical_, pdev_.major,  \
+				 pdev_.minor);                                               \
 		} else {                                                                     \
 			fake_log("%s%s %s = %s", k == P_SYS ? "sysfs " : k == P_PROC ? "proc " : "", \
 				 verb, logical_, result(r, err, false));                     \
@@ -1593,7 +1600,7 @@ static DIR *do_opendir(const char *path)
 		return NULL;
 	}
 	if (k == P_PROCDIR || k == P_PROC) {
-		int devi;
+		struct fake_proc_chr devi;
 
 		root_ensure();
 		err = k == P_PROCDIR ? 0

@@ -6,11 +6,14 @@
  *   /proc                   the scenario's PIDs (and the private root's "devices")
  *   /proc/PID/comm          "COMM\n", readable by anyone
  *   /proc/PID/cmdline       the arguments, each with its NUL, readable by anyone
+ *   /proc/PID/stat          "PID (COMM) S ..." (do_task_stat(), fs/proc/array.c): the state
+ *                           letter is the scenario's, the other fields are fixed
  *   /proc/PID/fd/           one entry per descriptor; listing it and following its links needs
  *                           PTRACE_MODE_READ access (proc_fd_permission(), proc_fd_link()):
  *                           here euid 0 or the process's own uid, else EACCES
  *   /proc/PID/fd/N          stat() follows the link to the open file: a node gives
- *                           S_IFCHR with the node's st_rdev, a "path" descriptor that file's stat
+ *                           S_IFCHR with the node's st_rdev (a VDUSE device's control device:
+ *                           the vduse major and its minor), a "path" descriptor that file's stat
  *   /proc/PID/fdinfo/N      "pos:\t0\nflags:\t0FLAGS\nmnt_id:\t..\nino:\t..\n" (seq_show()), same
  *                           access rule
  * A process that exits while being read ("exits": STEP) answers ENOENT from that step on, as a
@@ -63,6 +66,11 @@ void fake_proc_build(const struct fake_scenario *sc, const char *root)
 		put(path, text, (size_t)n);
 		snprintf(path, sizeof(path), "%s/proc/%d/cmdline", root, p->pid);
 		put(path, p->cmdline, p->cmdline_len);
+		snprintf(path, sizeof(path), "%s/proc/%d/stat", root, p->pid);
+		n = snprintf(text, sizeof(text),
+			     "%d (%s) %c 1 %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n",
+			     p->pid, p->comm, p->state, p->pid, p->pid);
+		put(path, text, (size_t)n);
 		for (size_t j = 0; j < p->nfds; j++) {
 			const struct fake_fd_cfg *f = &p->fds[j];
 
@@ -121,7 +129,7 @@ static enum fake_exit_at step_of(const char *rest, enum fake_proc_op op, bool *p
 }
 
 int fake_proc_resolve(const struct fake_scenario *sc, const char *root, const char *path,
-		      enum fake_proc_op op, char *use, size_t len, int *dev_index)
+		      enum fake_proc_op op, char *use, size_t len, struct fake_proc_chr *chr)
 {
 	const struct fake_proc_cfg *p;
 	enum fake_exit_at step;
@@ -130,7 +138,8 @@ int fake_proc_resolve(const struct fake_scenario *sc, const char *root, const ch
 	char *end;
 	long pid;
 
-	*dev_index = -1;
+	memset(chr, 0, sizeof(*chr));
+	chr->dev_index = -1;
 	pid = strtol(path + 6, &end, 10);
 	p = proc_of(sc, pid);
 	if (!p || (*end && *end != '/'))
@@ -147,11 +156,16 @@ int fake_proc_resolve(const struct fake_scenario *sc, const char *root, const ch
 
 		if (!f)
 			return ENOENT;
-		if (f->path)
+		if (f->path) {
 			snprintf(use, len, "%s", f->path);
-		else
+		} else if (f->vduse_dev >= 0) { /* the empty file that stands for the link */
+			chr->other = true;
+			chr->major = sc->vduse_major;
+			chr->minor = sc->devs[f->vduse_dev].vduse_minor;
+		} else {
 			snprintf(use, len, "%s/dev/vhost-vdpa-%d", root, f->dev_index);
-		*dev_index = f->dev_index;
+		}
+		chr->dev_index = f->dev_index;
 	}
 	return 0;
 }

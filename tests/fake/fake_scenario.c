@@ -483,7 +483,7 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 		"vq_groups", "vq_desc_groups", "vq_sizes", "iova_range", "dma", "va_mode", "ops",
 		"parent_backend_features", "backend_features_override", "features_required",
 		"reset_drops_maps", "reset_identity_fallback", "busy", "bound_driver", "parent",
-		"driver_override", "vendor_id", "vq_num_min", NULL
+		"driver_override", "vendor_id", "vq_num_min", "msg_timeout", NULL
 	};
 	/* clang-format on */
 	bool present;
@@ -493,6 +493,8 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 	d->name = get_str(c, o, "name", NULL);
 	if (strchr(d->name, '/') || !strcmp(d->name, ".") || !strcmp(d->name, ".."))
 		bad(c, "name", "'%s' is not a device name", d->name);
+	/* a VDUSE device's msg_timeout file, as written (VDUSE_MSG_DEFAULT_TIMEOUT: 30) */
+	d->msg_timeout = get_str(c, o, "msg_timeout", "30");
 	d->bound_driver = get_str_or_null(c, o, "bound_driver", "vhost_vdpa");
 	if (d->bound_driver && strcmp(d->bound_driver, "vhost_vdpa") &&
 	    strcmp(d->bound_driver, "virtio_vdpa"))
@@ -798,8 +800,10 @@ static void load_params(const struct ctx *c, json_object *root, struct fake_scen
 static void load_fd(const struct fake_scenario *sc, const struct ctx *c, json_object *o,
 		    struct fake_fd_cfg *f)
 {
-	static const char *const keys[] = { "fd", "device", "path", "o_path", "flags", NULL };
+	static const char *const keys[] = { "fd", "device", "path", "vduse", "o_path", "flags",
+					    NULL };
 	json_object *v = get(c, o, "device", json_type_int, false);
+	const char *vduse;
 	bool o_path;
 
 	check_keys(c, o, keys);
@@ -816,8 +820,17 @@ static void load_fd(const struct fake_scenario *sc, const struct ctx *c, json_ob
 		f->dev_index = (int)idx;
 	}
 	f->path = get(c, o, "path", json_type_string, false) ? get_str(c, o, "path", NULL) : NULL;
-	if ((f->dev_index >= 0) == (f->path != NULL))
-		bad(c, "device", "give exactly one of \"device\" and \"path\"");
+	/* "vduse": NAME, a descriptor on /dev/vduse/NAME: the daemon of that VDUSE device */
+	f->vduse_dev = -1;
+	vduse = get(c, o, "vduse", json_type_string, false) ? get_str(c, o, "vduse", NULL) : NULL;
+	for (size_t i = 0; vduse && i < sc->ndevs; i++)
+		if (sc->devs[i].vduse_minor && !strcmp(sc->devs[i].name, vduse))
+			f->vduse_dev = (int)i;
+	if (vduse && f->vduse_dev < 0)
+		bad(c, "vduse", "no VDUSE device is called '%s'", vduse);
+	if ((f->dev_index >= 0) + (f->path != NULL) + (vduse != NULL) != 1)
+		bad(c, "device", "give exactly one of \"device\", \"path\" and \"vduse\"");
+	free((char *)vduse);
 	if (f->path && f->path[0] != '/')
 		bad(c, "path", "must be absolute");
 	o_path = get_bool(c, o, "o_path", false, false);
@@ -831,7 +844,8 @@ static void load_fd(const struct fake_scenario *sc, const struct ctx *c, json_ob
 /* "processes": the host's process table as /proc shows it (fake_proc.c). */
 static void load_procs(const struct ctx *c, json_object *root, struct fake_scenario *sc)
 {
-	static const char *const keys[] = { "pid", "uid", "comm", "cmdline", "fds", "exits", NULL };
+	static const char *const keys[] = { "pid",	"uid", "comm",	"state",
+					    "cmdline", "fds", "exits", NULL };
 	static const char *const exits[] = { "never", "fd_dir",	 "fd_link", "fdinfo",
 					     "comm",  "cmdline", NULL };
 	json_object *a = get(c, root, "processes", json_type_array, false);
@@ -858,6 +872,12 @@ static void load_procs(const struct ctx *c, json_object *root, struct fake_scena
 		p->comm = get_str(&pc, o, "comm", NULL);
 		if (strlen(p->comm) > 15) /* TASK_COMM_LEN - 1: the kernel cuts it */
 			bad(&pc, "comm", "longer than 15 bytes");
+		/* task_state_array[], fs/proc/array.c: R S D T t X Z P I */
+		ex = get_str(&pc, o, "state", "S");
+		if (strlen(ex) != 1 || !strchr("RSDTtXZPI", ex[0]))
+			bad(&pc, "state", "'%s' is not a state letter of /proc/PID/stat", ex);
+		p->state = ex[0];
+		free(ex);
 		args = get(&pc, o, "cmdline", json_type_array, false);
 		for (size_t j = 0; args && j < json_object_array_length(args); j++) {
 			json_object *s = json_object_array_get_idx(args, j);
@@ -967,6 +987,11 @@ static void load_devices(const struct ctx *c, json_object *root, struct fake_sce
 			bad(&dc, "bound_driver",
 			    "vhost_vdpa, but the scenario has no vhost-vdpa module");
 	}
+	/* VDUSE control devices take minors 1, 2, ... in order of creation (vduse_create_dev(),
+	 * idr_alloc() from 1; 0 is /dev/vduse/control): here, in the order of the devices */
+	for (size_t i = 0, minor = 0; i < sc->ndevs; i++)
+		if (sc->devs[i].parent.bus && !strcmp(sc->devs[i].parent.bus, "vduse"))
+			sc->devs[i].vduse_minor = (unsigned)++minor;
 }
 
 void fake_scenario_load(const char *path, struct fake_scenario *sc)

@@ -178,19 +178,18 @@ static void dev_dir(const struct fake_dev_cfg *d, char *out, size_t len)
 		snprintf(out, len, "/sys/devices/%s", d->name);
 }
 
-static void build_parent(const struct fake_scenario *sc, const struct fake_dev_cfg *d,
-			 unsigned *vduse_minor)
+static void build_parent(const struct fake_scenario *sc, const struct fake_dev_cfg *d)
 {
 	const struct fake_parent *p = &d->parent;
 	char path[PATH_MAX], target[PATH_MAX];
 
 	if (!strcmp(p->bus, "vduse")) {
-		unsigned minor = ++*vduse_minor;
+		unsigned minor = d->vduse_minor;
 
 		snprintf(path, sizeof(path), "%s/dev", p->path);
 		putf(path, 0444, "%u:%u\n", sc->vduse_major, minor);
 		snprintf(path, sizeof(path), "%s/msg_timeout", p->path);
-		put(path, "30\n", 0644);
+		putf(path, 0644, "%s\n", d->msg_timeout);
 		snprintf(path, sizeof(path), "%s/subsystem", p->path);
 		link_to(path, "/sys/class/vduse");
 		snprintf(path, sizeof(path), "%s/uevent", p->path);
@@ -327,8 +326,6 @@ static void build_device(const struct fake_scenario *sc, const struct fake_dev_c
 
 void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
 {
-	unsigned vduse_minor = 0;
-
 	g_rootdir = root;
 	mkdirs("/sys/devices");
 	mkdirs("/sys/dev/char");
@@ -349,7 +346,7 @@ void fake_sysfs_build(const struct fake_scenario *sc, const char *root)
 				done |= sc->devs[j].parent.path &&
 					!strcmp(sc->devs[j].parent.path, d->parent.path);
 			if (!done)
-				build_parent(sc, d, &vduse_minor);
+				build_parent(sc, d);
 		}
 		build_device(sc, d);
 	}
