@@ -182,7 +182,8 @@ static int open_identify(struct vdpa_device *d, const struct discovery *dv, int 
 	struct open_gate g = { dv, d };
 	struct vhost_gate gate = { open_gate_fn, &g };
 	struct stat st;
-	int rc = vhost_open_gated(d->char_device, vmajor, rdwr, fd, &st, &d->errors, &gate);
+	int rc = vduse_open_failed(
+		d, vhost_open_gated(d->char_device, vmajor, rdwr, fd, &st, &d->errors, &gate));
 
 	annotate(dv, d, &st);
 	device_predict(d, vin->kernel_release);

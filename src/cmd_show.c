@@ -42,8 +42,8 @@ int cmd_show(struct run *r, const struct opts *o)
 			codes[i] = d->exit_code = signals_exit_code();
 			continue;
 		}
-		d->exit_code = vhost_open_gated(d->char_device, vmajor, false, &fd, &st, &d->errors,
-						&gate);
+		d->exit_code = vduse_open_failed(d, vhost_open_gated(d->char_device, vmajor, false,
+								     &fd, &st, &d->errors, &gate));
 		annotate(&dv, d, &st);
 		device_predict(d, r->host.kernel_release);
 		if (d->exit_code == 0) {

@@ -2,6 +2,7 @@
 /* vduse.c - a VDUSE device's daemon, looked at before its vhost-vdpa node is opened (vduse.h) */
 #include "vduse.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,25 @@ static void fill(struct vdpa_device *d, const struct vduse_scan *vs)
 				v->states[i] = vs->states[j];
 	}
 	v->daemon = vduse_daemon_of(&v->holders, v->states);
+}
+
+int vduse_open_failed(struct vdpa_device *d, int rc)
+{
+	struct vd_error *e = d->errors.n ? &d->errors.v[d->errors.n - 1] : NULL;
+	char *msg;
+
+	if (!rc || !d->vduse.present || !e || e->errnum != EIO || !e->op || strcmp(e->op, "open"))
+		return rc;
+	msg = xasprintf("%s: the VDUSE device is broken: a message to its daemon (the reset that "
+			"comes with the open) timed out, now or before, and VDUSE then refuses "
+			"every message for good",
+			e->message);
+	free(e->message);
+	e->message = msg;
+	e->code = ERR_UNAVAILABLE;
+	err_set_hint(e, "only removing the device (vdpa dev del NAME) and creating it again makes "
+			"it usable");
+	return err_code_exit(ERR_UNAVAILABLE);
 }
 
 int vduse_gate(struct vdpa_device *d, const struct discovery *dv)

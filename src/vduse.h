@@ -81,4 +81,12 @@ void vduse_scan_free(struct vduse_scan *vs);
  */
 int vduse_gate(struct vdpa_device *d, const struct discovery *dv);
 
+/*
+ * After a failed open (@rc its exit code): EIO from opening a VDUSE device's node is the kernel's
+ * answer for a device that is broken (a message to the daemon timed out, now or before:
+ * vduse_dev_msg_sync() returns EIO and marks the device broken for good). The error says so and
+ * becomes "unavailable"; returns the exit code to use.
+ */
+int vduse_open_failed(struct vdpa_device *d, int rc);
+
 #endif

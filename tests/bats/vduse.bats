@@ -118,3 +118,18 @@ hint: the device needs its daemon back before it can be opened (or removing: vdp
 	run -6 --separate-stderr on badgone show --json vduse0
 	assert_jq '.devices[0].errors[-1].message' '"not opened: the VDUSE daemon is gone (no process holds /dev/vduse/vduse0); opening would reset the device, wait msg_timeout for the daemon'"'"'s answer and leave the device broken for good"'
 }
+
+@test "VDUSE: EIO from the open is a broken device (a message to the daemon timed out), not an internal error" {
+	# measured on 6.1 and 6.12 (tests/bats/real_kernel.bats): a reset the daemon never
+	# answered fails the open with EIO after msg_timeout, and every open after it at once
+	FAKE_VDPA_INJECT="open:/dev/vhost-vdpa-0=EIO" run -6 --separate-stderr fake vduse-6.12 show --json vduse0
+	assert_schema
+	assert_jq '.devices[0].errors | map([.code, .errno_name, .op, .message])' '[["unavailable","EIO","open","Input/output error: the VDUSE device is broken: a message to its daemon (the reset that comes with the open) timed out, now or before, and VDUSE then refuses every message for good"]]'
+	[[ $stderr == *"hint: only removing the device (vdpa dev del NAME) and creating it again makes it usable"* ]] ||
+		fail "no hint: $stderr"
+	FAKE_VDPA_INJECT="open:/dev/vhost-vdpa-0=EIO" run -6 --separate-stderr fake vduse-6.12 probe --json vduse0
+	assert_jq '[.devices[0].exit_code, .devices[0].errors[0].code, .devices[0].verdict.status]' '[6,"unavailable","unknown"]'
+	# another parent's EIO stays what it was
+	FAKE_VDPA_INJECT="open:/dev/vhost-vdpa-0=EIO" run -1 --separate-stderr fake sim-6.12 show --json vhost-vdpa-0
+	assert_jq '.devices[0].errors | map([.code, .message])' '[["internal","Input/output error"]]'
+}
