@@ -145,6 +145,6 @@ verdicts() {
 			n=$((n + 1))
 		done < <(real_vm_commands)
 	done
-	((n == 36)) || fail "expected 18 vdpactl --json commands per kernel, found $n in all"
+	((n == 50)) || fail "expected 25 vdpactl --json commands per kernel, found $n in all"
 	run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" "$dir"/*.json
 }

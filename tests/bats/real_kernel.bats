@@ -5,8 +5,9 @@
 # Each kernel boots ONCE for the whole real layer (real_vm.bash, shared with
 # real_datapath.bats) with four devices (net0 = vdpasim_net, blk0 = vdpasim_blk, vpnet0 /
 # vpblk0 = vp_vdpa on QEMU virtio-net-pci / virtio-blk-pci behind an Intel IOMMU) and runs every
-# command of real_vm_commands in that one boot; the tests assert on the captured stdout, stderr
-# and exit codes. The expected values are what these kernels really report
+# command of real_vm_commands in that one boot (the last ones add three VDUSE block devices
+# served by qemu-storage-daemon, and stop and kill two of the daemons); the tests assert on the
+# captured stdout, stderr and exit codes. The expected values are what these kernels really report
 # (tests/vm/README.md).
 #
 # Conformance with the fake kernel (tests/fake): the same commands run on the host under
@@ -1007,6 +1008,110 @@ EOF
 
 @test "6.12: 65 devices incl. VDUSE: dumps, sysfs, vdpa and vdpactl list agree with the fake kernel" {
 	conformance_big 6.12
+}
+
+# A third real parent, VDUSE: three qemu-storage-daemon vduse-blk exports added at the end of
+# the run (real_vm.bash, vduse_start), each of an 8 MiB image whose sector 0 starts
+# VDPACTL-VDUSE-SECTOR-0: vblk0 stays served, vstop0's daemon is stopped (SIGSTOP) and vgone0's
+# killed. Measured on both kernels: backend features 0x0e (no IOTLB_PERSIST: .set_map without
+# .reset_map), the VA guard (use_va), the block read survives a reset without any promise; an
+# open whose reset the daemon never answers waits msg_timeout and fails with EIO, and every
+# open after it fails at once (drivers/vdpa/vdpa_user/vduse_dev.c, vduse_dev_msg_sync()).
+# assert_jq FILTER EXPECTED: `jq -c FILTER` on $output prints exactly EXPECTED
+assert_jq() {
+	local got
+	got=$(jq -c "$1" <<<"$output") || fail "jq failed on: $output"
+	[[ $got == "$2" ]] || fail "jq '$1': got '$got', want '$2'"
+}
+
+vduse_served() {
+	need_boot "$1"
+	local reason_61="the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset"
+	local reason_612="the parent driver vduse does not offer IOTLB_PERSIST (no .reset_map and no platform IOMMU): mappings are not promised to survive a reset"
+	local reason read="READ of sector 0 completed: status OK, 512 of 512 bytes changed from the fill pattern"
+	[ "$1" = 6.1 ] && reason=$reason_61 || reason=$reason_612
+	load_result "$1" vduse_start
+	assert_equal "$status" 0
+	run awk '{ print $1, $4 }' <<<"$output"
+	assert_output $'vblk0 30\nvstop0 30\nvgone0 30'
+	load_result "$1" vduse_list
+	assert_equal "$status" 0
+	assert_jq '[.devices[] | select(.mgmtdev == "vduse" and .name != "vduse0") | [.name, .class, .parent.bus, .parent.driver, .vduse.control_device, .vduse.msg_timeout_s, .vduse.daemon]]' \
+		'[["vblk0","block","vduse",null,"/dev/vduse/vblk0",30,null],["vgone0","block","vduse",null,"/dev/vduse/vgone0",30,null],["vstop0","block","vduse",null,"/dev/vduse/vstop0",30,null]]'
+	load_result "$1" vduse_show
+	assert_equal "$status" 0
+	assert_jq '.devices[0] | [.backend_features.raw, .backend_features.iotlb_persist, .vduse.daemon.status, (.vduse.daemon.processes | map([.comm, .state])), .errors]' \
+		'["0x000000000000000e",false,"running",[["qemu-storage-da","S"]],[]]'
+	load_result "$1" vduse_show_text
+	assert_line --regexp '^  VDUSE daemon:       running: pid [0-9]+ \(qemu-storage-da, state S\); msg_timeout 30 s$'
+	load_result "$1" vduse_probe
+	assert_equal "$status" 10
+	assert_jq '.devices[0].verdict | [.status, .basis, .reason]' "$(jq -cn --arg r "$reason" '["untrusted","probed",$r]')"
+	assert_jq '[.devices[0].probes[] | select(.id == "set_backend_features_persist" or .id == "datapath") | [.id, .status, .detail]]' \
+		'[["set_backend_features_persist","pass","IOTLB_PERSIST not offered and refused, as it must be"],["datapath","skipped","not a simulator: it would read a block of a real disk; --datapath=force runs it"]]'
+	load_result "$1" vduse_force
+	assert_equal "$status" 10
+	assert_jq '.devices[0].verdict | [.status, .basis, .reason]' \
+		"$(jq -cn --arg r "$reason; observed: the mapping survived this reset anyway, without any promise" '["untrusted","verified",$r]')"
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_")) | [.id, .status, .detail]]' \
+		"$(jq -cn --arg read "$read" '[["dp_compat_setup","pass","acked 0xe, 4 pages at IOVA 0x40000000.. (VA guard)"],["dp_compat_before_reset","pass",$read],["dp_compat_reset","pass","SET_STATUS(0) (IOTLB_PERSIST not acked)"],["dp_compat_after_reset","pass",$read]]')"
+	load_result "$1" vduse_check
+	assert_equal "$status" 10
+	[[ ${lines[1]} == "/dev/vhost-vdpa-"*" untrusted verified $reason; observed: the mapping survived this reset anyway, without any promise" ]] ||
+		fail "check: ${lines[1]}"
+}
+
+vduse_dead_daemon() {
+	need_boot "$1"
+	local t0 t1
+	# stopped: refused at once (well under its msg_timeout of 2 s), nothing opened
+	load_result "$1" vduse_stop
+	assert_equal "$status" 6
+	assert_jq '.devices[0] | [.exit_code, .vduse.msg_timeout_s, .vduse.daemon.status, (.vduse.daemon.processes | map([.comm, .state])), (.errors | map([.code, .message]))]' \
+		'[6,2,"stopped",[["qemu-storage-da","T"]],[["unavailable","not opened: the VDUSE daemon holding /dev/vduse/vstop0 is stopped; opening would reset the device, wait msg_timeout, 2 s, for its answer and leave the device broken for good"]]]'
+	[[ $stderr == *$'State:\tT (stopped)'* ]] || fail "$1: the daemon was not stopped: $stderr"
+	read -r _ rc _ t0 t1 <<<"$(grep '^rc ' <<<"$stderr")"
+	assert_equal "$rc" 6
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || fail "$1: the refusal took $t0 -> $t1 s"
+	# what it spared the device: a plain open waits msg_timeout, fails with EIO, and the next
+	# one fails at once
+	load_result "$1" vduse_raw_open
+	[[ ${lines[0]} == *"can't open /dev/vhost-vdpa-"*": Input/output error" ]] || fail "$1: ${lines[0]}"
+	read -r _ _ t0 t1 <<<"${lines[1]}"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 1.9 && b - a < 10) }' ||
+		fail "$1: the first open waited $t0 -> $t1 s, not msg_timeout (2 s)"
+	[[ ${lines[2]} == *"Input/output error" ]] || fail "$1: ${lines[2]}"
+	read -r _ _ t0 t1 <<<"${lines[3]}"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 0.5) }' || fail "$1: the second open took $t0 -> $t1 s"
+	# the daemon runs again, the device stays broken: vdpactl says so
+	load_result "$1" vduse_broken
+	assert_equal "$status" 6
+	assert_jq '.devices[0] | [.vduse.daemon.status, (.errors | map([.code, .errno_name, .op, .message]))]' \
+		'["running",[["unavailable","EIO","open","Input/output error: the VDUSE device is broken: a message to its daemon (the reset that comes with the open) timed out, now or before, and VDUSE then refuses every message for good"]]]'
+	# killed: gone, refused at once (its msg_timeout is 30 s)
+	load_result "$1" vduse_gone
+	assert_equal "$status" 6
+	assert_jq '.devices[0] | [.vduse.daemon.status, .vduse.daemon.processes, .verdict.status, (.errors | map(.code))]' \
+		'["gone",[],"unknown",["unavailable"]]'
+	read -r _ rc _ t0 t1 <<<"$(grep '^rc ' <<<"$stderr")"
+	assert_equal "$rc" 6
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || fail "$1: the refusal took $t0 -> $t1 s"
+}
+
+@test "6.1: VDUSE (qemu-storage-daemon): list, show, probe and check on a real VDUSE block device" {
+	vduse_served 6.1
+}
+
+@test "6.12: VDUSE (qemu-storage-daemon): list, show, probe and check on a real VDUSE block device" {
+	vduse_served 6.12
+}
+
+@test "6.1: VDUSE daemon stopped or killed: never opened, at once; a plain open waits msg_timeout and breaks it" {
+	vduse_dead_daemon 6.1
+}
+
+@test "6.12: VDUSE daemon stopped or killed: never opened, at once; a plain open waits msg_timeout and breaks it" {
+	vduse_dead_daemon 6.12
 }
 
 @test "README: every sample of real output is what the 6.1 and 6.12 kernels print now" {

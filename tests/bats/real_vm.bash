@@ -82,6 +82,17 @@ big_sysfs	nlprobe sysfs
 big_vdpa_dev	vdpa -j dev show
 big_vdpa_config	vdpa -j dev config show
 big_list	vdpactl list --json
+vduse_start	for n in vblk0 vstop0 vgone0; do dd if=/dev/zero of=/tmp/$n.img bs=1M count=8 2>/dev/null && printf 'VDPACTL-VDUSE-SECTOR-0' | dd of=/tmp/$n.img conv=notrunc 2>/dev/null && { qemu-storage-daemon --blockdev driver=file,node-name=f0,filename=/tmp/$n.img --export type=vduse-blk,id=e0,node-name=f0,name=$n,writable=on >/tmp/qsd-$n.log 2>&1 & echo $! >/tmp/qsd-$n.pid; } || exit 1; done; for n in vblk0 vstop0 vgone0; do i=0; until [ -e /dev/vduse/$n ]; do i=$((i + 1)); [ $i -lt 200 ] || { cat /tmp/qsd-$n.log >&2; exit 1; }; sleep 0.05; done; vdpa dev add name $n mgmtdev vduse || exit 1; echo "$n /dev/$(ls /sys/bus/vdpa/devices/$n | grep vhost-vdpa) $(cat /sys/class/vduse/$n/dev) $(cat /sys/class/vduse/$n/msg_timeout)"; done
+vduse_list	vdpactl list --json
+vduse_show	vdpactl show --json vblk0
+vduse_show_text	vdpactl show vblk0
+vduse_probe	vdpactl probe --json vblk0
+vduse_force	vdpactl probe --datapath=force --timeout 1 --json vblk0
+vduse_check	vdpactl check --probe --datapath=force --timeout 1 vblk0
+vduse_stop	p=$(cat /tmp/qsd-vstop0.pid); kill -STOP $p && grep '^State:' /proc/$p/status >&2 && echo 2 >/sys/class/vduse/vstop0/msg_timeout && read -r t0 _ </proc/uptime && vdpactl show --json vstop0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
+vduse_raw_open	n=/dev/$(ls /sys/bus/vdpa/devices/vstop0 | grep vhost-vdpa); for i in 1 2; do read -r t0 _ </proc/uptime; sh -c "exec 3<$n" 2>&1; read -r t1 _ </proc/uptime; echo "open $i: $t0 $t1"; done
+vduse_broken	kill -CONT $(cat /tmp/qsd-vstop0.pid) && sleep 0.2 && vdpactl show --json vstop0
+vduse_gone	kill -9 $(cat /tmp/qsd-vgone0.pid) && sleep 0.2 && read -r t0 _ </proc/uptime && vdpactl probe --json vgone0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
 EOF
 }
 
@@ -185,6 +196,7 @@ real_vm_boot() {
 				--add "$hooks" --add "$tools/guest/vhost-log.so" --add "$ROOT/tests/vm/qmp" \
 				--add "$ROOT/tests/vm/qtest-virtio-net" --qemu \
 				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
+				--add "$(command -v qemu-storage-daemon)" \
 				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
 				--timeout "${VM_TIMEOUT:-360}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
 			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
