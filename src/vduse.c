@@ -55,7 +55,8 @@ enum vduse_daemon vduse_daemon_of(const struct holder_info *h, const char *state
 bool vduse_refusal(const struct vduse_info *v, char *buf, size_t len)
 {
 	const char *ctl = v->ctl_path ? v->ctl_path : "its VDUSE control device";
-	char wait[64];
+	const char *answer = "its answer";
+	char wait[64], who[160];
 
 	if (!v->present)
 		return false;
@@ -63,23 +64,15 @@ bool vduse_refusal(const struct vduse_info *v, char *buf, size_t len)
 		snprintf(wait, sizeof(wait), "msg_timeout, %ld s,", v->msg_timeout);
 	else
 		snprintf(wait, sizeof(wait), "%s",
-			 v->msg_timeout == 0 ? "without limit (msg_timeout 0)" : "msg_timeout");
+			 v->msg_timeout == 0 ? "without limit" : "msg_timeout");
 	switch (v->daemon) {
 	case VDUSE_GONE:
-		snprintf(
-			buf, len,
-			"not opened: the VDUSE daemon is gone (no process holds %s); opening would "
-			"reset the device, wait %s for the daemon's answer and leave the device "
-			"broken for good",
-			ctl, v->msg_timeout == 0 ? "without limit" : wait);
-		return true;
+		snprintf(who, sizeof(who), "the VDUSE daemon is gone (no process holds %s)", ctl);
+		answer = "the daemon's answer";
+		break;
 	case VDUSE_STOPPED:
-		snprintf(buf, len,
-			 "not opened: the VDUSE daemon holding %s is stopped; opening would reset "
-			 "the "
-			 "device, wait %s for its answer and leave the device broken for good",
-			 ctl, v->msg_timeout == 0 ? "without limit" : wait);
-		return true;
+		snprintf(who, sizeof(who), "the VDUSE daemon holding %s is stopped", ctl);
+		break;
 	case VDUSE_UNKNOWN:
 		if (v->msg_timeout > 0)
 			return false;
@@ -91,6 +84,11 @@ bool vduse_refusal(const struct vduse_info *v, char *buf, size_t len)
 	default:
 		return false;
 	}
+	snprintf(buf, len,
+		 "not opened: %s; opening would reset the device, wait %s for %s and leave the "
+		 "device broken for good",
+		 who, wait, answer);
+	return true;
 }
 
 /* The state letter of /proc/PID/stat ("PID (COMM) S ..."; COMM may hold ')'), '?' if unknown. */
