@@ -1064,17 +1064,18 @@ vduse_served() {
 vduse_dead_daemon() {
 	need_boot "$1"
 	local t0 t1
-	# stopped: refused at once (well under its msg_timeout of 2 s), nothing opened
+	# stopped: refused without waiting (an open would have waited msg_timeout, 30 s; the bound
+	# is half of that: vdpactl under AddressSanitizer in the TCG guest takes about 2 s to run)
 	load_result "$1" vduse_stop
 	assert_equal "$status" 6
 	assert_jq '.devices[0] | [.exit_code, .vduse.msg_timeout_s, .vduse.daemon.status, (.vduse.daemon.processes | map([.comm, .state])), (.errors | map([.code, .message]))]' \
-		'[6,2,"stopped",[["qemu-storage-da","T"]],[["unavailable","not opened: the VDUSE daemon holding /dev/vduse/vstop0 is stopped; opening would reset the device, wait msg_timeout, 2 s, for its answer and leave the device broken for good"]]]'
+		'[6,30,"stopped",[["qemu-storage-da","T"]],[["unavailable","not opened: the VDUSE daemon holding /dev/vduse/vstop0 is stopped; opening would reset the device, wait msg_timeout, 30 s, for its answer and leave the device broken for good"]]]'
 	[[ $stderr == *$'State:\tT (stopped)'* ]] || fail "$1: the daemon was not stopped: $stderr"
 	read -r _ rc _ t0 t1 <<<"$(grep '^rc ' <<<"$stderr")"
 	assert_equal "$rc" 6
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || fail "$1: the refusal took $t0 -> $t1 s"
-	# what it spared the device: a plain open waits msg_timeout, fails with EIO, and the next
-	# one fails at once
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 15) }' || fail "$1: the refusal took $t0 -> $t1 s"
+	# what it spared the device: a plain open waits msg_timeout (set to 2 s first), fails with
+	# EIO, and the next one fails at once
 	load_result "$1" vduse_raw_open
 	[[ ${lines[0]} == *"can't open /dev/vhost-vdpa-"*": Input/output error" ]] || fail "$1: ${lines[0]}"
 	read -r _ _ t0 t1 <<<"${lines[1]}"
@@ -1088,14 +1089,14 @@ vduse_dead_daemon() {
 	assert_equal "$status" 6
 	assert_jq '.devices[0] | [.vduse.daemon.status, (.errors | map([.code, .errno_name, .op, .message]))]' \
 		'["running",[["unavailable","EIO","open","Input/output error: the VDUSE device is broken: a message to its daemon (the reset that comes with the open) timed out, now or before, and VDUSE then refuses every message for good"]]]'
-	# killed: gone, refused at once (its msg_timeout is 30 s)
+	# killed: gone, refused without waiting (its msg_timeout is 30 s)
 	load_result "$1" vduse_gone
 	assert_equal "$status" 6
 	assert_jq '.devices[0] | [.vduse.daemon.status, .vduse.daemon.processes, .verdict.status, (.errors | map(.code))]' \
 		'["gone",[],"unknown",["unavailable"]]'
 	read -r _ rc _ t0 t1 <<<"$(grep '^rc ' <<<"$stderr")"
 	assert_equal "$rc" 6
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || fail "$1: the refusal took $t0 -> $t1 s"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 15) }' || fail "$1: the refusal took $t0 -> $t1 s"
 }
 
 @test "6.1: VDUSE (qemu-storage-daemon): list, show, probe and check on a real VDUSE block device" {

@@ -89,8 +89,8 @@ vduse_show_text	vdpactl show vblk0
 vduse_probe	vdpactl probe --json vblk0
 vduse_force	vdpactl probe --datapath=force --timeout 1 --json vblk0
 vduse_check	vdpactl check --probe --datapath=force --timeout 1 vblk0
-vduse_stop	p=$(cat /tmp/qsd-vstop0.pid); kill -STOP $p && grep '^State:' /proc/$p/status >&2 && echo 2 >/sys/class/vduse/vstop0/msg_timeout && read -r t0 _ </proc/uptime && vdpactl show --json vstop0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
-vduse_raw_open	n=/dev/$(ls /sys/bus/vdpa/devices/vstop0 | grep vhost-vdpa); for i in 1 2; do read -r t0 _ </proc/uptime; sh -c "exec 3<$n" 2>&1; read -r t1 _ </proc/uptime; echo "open $i: $t0 $t1"; done
+vduse_stop	p=$(cat /tmp/qsd-vstop0.pid); kill -STOP $p && grep '^State:' /proc/$p/status >&2 && read -r t0 _ </proc/uptime && vdpactl show --json vstop0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
+vduse_raw_open	echo 2 >/sys/class/vduse/vstop0/msg_timeout && n=/dev/$(ls /sys/bus/vdpa/devices/vstop0 | grep vhost-vdpa); for i in 1 2; do read -r t0 _ </proc/uptime; sh -c "exec 3<$n" 2>&1; read -r t1 _ </proc/uptime; echo "open $i: $t0 $t1"; done
 vduse_broken	kill -CONT $(cat /tmp/qsd-vstop0.pid) && sleep 0.2 && vdpactl show --json vstop0
 vduse_gone	kill -9 $(cat /tmp/qsd-vgone0.pid) && sleep 0.2 && read -r t0 _ </proc/uptime && vdpactl probe --json vgone0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
 EOF
