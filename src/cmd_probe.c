@@ -135,6 +135,29 @@ static void dp_record(struct vdpa_device *d, const struct dp_outcome *first)
 	}
 }
 
+/* The closed-owner check: a finding of its own, never a reason for the verdict's status. */
+static void owner_record(struct vdpa_device *d, const struct dp_outcome *o)
+{
+	struct check_result *c = &d->vin->checks[CHK_MAPPINGS_DROPPED_ON_CLOSE];
+
+	c->advertised = -1;
+	c->observed = o->owner_dropped;
+	c->state = o->owner_dropped < 0 ? CS_SKIPPED : o->owner_dropped ? CS_PASS : CS_FAIL;
+	if (o->owner_ran) {
+		c->evidence[c->n_evidence++] = step_key(STEP_DPO_REOPEN);
+		c->evidence[c->n_evidence++] = step_key(STEP_DPO_AFTER_CLOSE);
+	}
+	if (!o->owner_detail[0])
+		snprintf(c->detail, sizeof(c->detail), "not run: interrupted by a signal");
+	else
+		snprintf(c->detail, sizeof(c->detail), "%s%.170s",
+			 vd_signal && o->owner_dropped < 0 &&
+					 strncmp(o->owner_detail, "interrupted", 11)
+				 ? "interrupted by a signal: "
+				 : "",
+			 o->owner_detail);
+}
+
 /*
  * Data-path verification: one run with IOTLB_PERSIST acked when it is offered (the promise; the
  * verdict rests on it) and, when offered, one without (what older userspace gets).
@@ -159,17 +182,24 @@ static void datapath(struct run *r, struct vdpa_device *d, const struct opts *o,
 	d->dp_forced_real = p.mode == DP_FORCE && !dp_is_simulator(d->mgmtdev);
 	guard = dp_guard_for(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va,
 			     r->host.kernel_release);
+	/* the closed-owner check follows the last run: the only one, or the one without the bit */
+	p.owner_check = !d->vin->persist_offered;
+	p.physical = dp_entries_physical(d->mgmtdev, d->parent_driver, dv->params.vdpa_sim_use_va);
 	dp_run(d, vmajor, d->vin->persist_offered, guard, &p, &first);
 	dp_record(d, &first);
-	if (vd_signal || !d->vin->persist_offered || !first.before_ok)
+	if (vd_signal || !d->vin->persist_offered || !first.before_ok) {
+		owner_record(d, &first);
 		return;
+	}
 	p.compat = true; /* informational: it waits as long as its control run suggests */
+	p.owner_check = true;
 	dp_run(d, vmajor, false, guard, &p, &second);
 	if (second.after_run) {
 		dp_check(d, CHK_DATAPATH_AFTER_RESET_COMPAT, &second, true, STEP_DPC_RESET,
 			 STEP_DPC_AFTER);
 		d->vin->dp_compat_after = second.after_ok;
 	}
+	owner_record(d, &second);
 }
 
 /* Open and identify. 0 with *fd open, or the device's exit code (the reason in vin.failure). */

@@ -83,6 +83,12 @@ struct dp_ctx {
 	unsigned nvq;
 	uint64_t features;
 	uint32_t nonce;
+	uint64_t backend; /* the backend features this owner acked */
+	double control_s; /* how long the control round trip took */
+	bool pa;	  /* the parent's entries name physical pages (dp_params.physical) */
+	uint64_t pfn[2 * DP_PAGES]; /* PA guard: data pages, then guard pages, before the close */
+	bool have_sector;	    /* block: sector 0 as the run's first READ returned it */
+	uint8_t sector[512];
 };
 
 bool dp_is_simulator(const char *mgmtdev)
@@ -110,6 +116,15 @@ enum dp_guard dp_guard_for(const char *mgmtdev, const char *parent_driver, int s
 	return DP_GUARD_PA; /* mlx5 (identity DMA MR) and anything unknown */
 }
 
+bool dp_entries_physical(const char *mgmtdev, const char *parent_driver, int sim_use_va)
+{
+	const struct parent_desc *row = parent_lookup(parent_driver, mgmtdev);
+
+	if (row && row->use_va)
+		return false;
+	return !(dp_is_simulator(mgmtdev) && sim_use_va == 1);
+}
+
 size_t dp_build_frame(uint8_t *buf, size_t size, uint32_t nonce)
 {
 	static const uint8_t src[6] = { 0x02, 0x76, 0x64, 0x70, 0x61, 0x01 }; /* local admin */
@@ -124,6 +139,18 @@ size_t dp_build_frame(uint8_t *buf, size_t size, uint32_t nonce)
 	buf[13] = ETHERTYPE_PROBE & 0xff;
 	snprintf((char *)buf + 14, len - 14, "vdpactl datapath probe %08x", nonce);
 	return len;
+}
+
+uint32_t dp_crc32(const uint8_t *buf, size_t len)
+{
+	uint32_t crc = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= buf[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
 }
 
 bool dp_frame_matches(const uint8_t *rx, size_t rx_len, const uint8_t *tx, size_t tx_len)
@@ -404,6 +431,63 @@ static int waited(char *detail, size_t dlen, const char *what, double timeout_s)
 	return 0;
 }
 
+/*
+ * Block: READ sector 0 into a buffer filled with a pattern. The run's first READ must complete
+ * with status OK and new data; every later one must return the same 512 bytes (the disk did not
+ * change: anything else is not the device reading into our buffer). 1, 0 or -1 as round_trip().
+ */
+static int blk_round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t dlen)
+{
+	uint8_t *hdr = page(c, 2), *status = page(c, 2) + 0x100, *data = page(c, 3);
+	struct desc *d = q_desc(c, 0);
+	uint16_t old = q_used(c, 0)->idx;
+	size_t changed = 0;
+	uint32_t crc;
+
+	memset(hdr, 0, 16); /* type IN (0), reserved, sector 0 */
+	hdr[0] = BLK_T_IN;
+	*status = 0xff;
+	memset(data, FILL, 512);
+	d[0] = (struct desc){ c->iova[2], 16, VRING_DESC_F_NEXT, 1 };
+	d[1] = (struct desc){ c->iova[3], 512, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 2 };
+	d[2] = (struct desc){ c->iova[2] + 0x100, 1, VRING_DESC_F_WRITE, 0 };
+	publish(c, 0, 0);
+	kick(c, 0);
+	if (!wait_used(c, 0, old, timeout_s))
+		return waited(detail, dlen, "the READ of sector 0 did not complete", timeout_s);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	for (int i = 0; i < 512; i++)
+		changed += data[i] != FILL;
+	crc = dp_crc32(data, 512);
+	if (*status != BLK_S_OK || !changed) {
+		snprintf(detail, dlen,
+			 "the READ completed with status %u and %zu bytes changed (want status 0 "
+			 "and new data)",
+			 *status, changed);
+		return -1;
+	}
+	if (c->have_sector && memcmp(data, c->sector, 512)) {
+		snprintf(detail, dlen,
+			 "the READ completed with status OK but other data than the first READ "
+			 "(crc32 0x%08x, first 0x%08x)",
+			 crc, dp_crc32(c->sector, 512));
+		return -1;
+	}
+	if (c->have_sector)
+		snprintf(detail, dlen,
+			 "READ of sector 0 completed: status OK, the 512 bytes of the first READ, "
+			 "crc32 0x%08x",
+			 crc);
+	else
+		snprintf(detail, dlen,
+			 "READ of sector 0 completed: status OK, %zu of 512 bytes changed from the "
+			 "fill pattern, crc32 0x%08x",
+			 changed, crc);
+	memcpy(c->sector, data, 512);
+	c->have_sector = true;
+	return 1;
+}
+
 /* One round trip. 1 arrived (and checked), 0 nothing arrived in time, -1 wrong content. */
 static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t dlen)
 {
@@ -439,41 +523,7 @@ static int round_trip(struct dp_ctx *c, double timeout_s, char *detail, size_t d
 			 flen);
 		return 1;
 	}
-	/* block: READ sector 0 into a buffer filled with a pattern */
-	{
-		uint8_t *hdr = page(c, 2), *status = page(c, 2) + 0x100, *data = page(c, 3);
-		struct desc *d = q_desc(c, 0);
-		uint16_t old = q_used(c, 0)->idx;
-		size_t changed = 0;
-
-		memset(hdr, 0, 16); /* type IN (0), reserved, sector 0 */
-		hdr[0] = BLK_T_IN;
-		*status = 0xff;
-		memset(data, FILL, 512);
-		d[0] = (struct desc){ c->iova[2], 16, VRING_DESC_F_NEXT, 1 };
-		d[1] = (struct desc){ c->iova[3], 512, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 2 };
-		d[2] = (struct desc){ c->iova[2] + 0x100, 1, VRING_DESC_F_WRITE, 0 };
-		publish(c, 0, 0);
-		kick(c, 0);
-		if (!wait_used(c, 0, old, timeout_s))
-			return waited(detail, dlen, "the READ of sector 0 did not complete",
-				      timeout_s);
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		for (int i = 0; i < 512; i++)
-			changed += data[i] != FILL;
-		if (*status != BLK_S_OK || !changed) {
-			snprintf(detail, dlen,
-				 "the READ completed with status %u and %zu bytes changed (want "
-				 "status 0 and new data)",
-				 *status, changed);
-			return -1;
-		}
-		snprintf(detail, dlen,
-			 "READ of sector 0 completed: status OK, %zu of 512 bytes "
-			 "changed from the fill pattern",
-			 changed);
-		return 1;
-	}
+	return blk_round_trip(c, timeout_s, detail, dlen);
 }
 
 static int map_all(struct dp_ctx *c, bool batch)
@@ -522,22 +572,31 @@ static void ctx_init(struct dp_ctx *c, const struct vdpa_device *d)
 	c->nonce = (uint32_t)now_us();
 }
 
-/* A step of the run failed or could not run: record it, the error, and the steps not run. */
+/* A step of the run failed or could not run: record it, the error, and the steps not run;
+ * @dst (DP_DETAIL bytes) gets the message. */
 static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st, uint64_t t0,
-		    int errnum, struct dp_outcome *out, const char *fmt, ...)
+		    int errnum, char *dst, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
 static void dp_stop(struct vdpa_device *d, enum step_id step, enum probe_status st, uint64_t t0,
-		    int errnum, struct dp_outcome *out, const char *fmt, ...)
+		    int errnum, char *dst, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
+	vsnprintf(dst, DP_DETAIL, fmt, ap);
 	va_end(ap);
-	probe_add(d, step, st, now_us() - t0, errnum, "%s", out->detail);
-	probe_incomplete(d, step, errnum, "%s", out->detail);
+	probe_add(d, step, st, now_us() - t0, errnum, "%s", dst);
+	probe_incomplete(d, step, errnum, "%s", dst);
 	probe_skip_rest(d, step, vd_signal ? "interrupted by a signal" : "an earlier step failed");
+}
+
+/* The IOTLB backend features every owner acks when offered (never IOTLB_PERSIST). */
+static uint64_t base_backend(const struct vdpa_device *d)
+{
+	return d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_MSG_V2 |
+					UINT64_C(1) << VHOST_BACKEND_F_IOTLB_BATCH |
+					UINT64_C(1) << VHOST_BACKEND_F_IOTLB_ASID);
 }
 
 /* Memory, IOVAs, eventfds, open, backend features, owner, mappings, DRIVER_OK. 0 when ready. */
@@ -553,12 +612,12 @@ static int dp_prepare(struct dp_ctx *c, struct vdpa_device *d, int vmajor, bool 
 
 	rc = probe_mem_alloc(&c->mem, DP_PAGES, msg, sizeof(msg));
 	if (rc) {
-		dp_stop(d, setup, PR_FAIL, t0, -rc, out, "%s", msg);
+		dp_stop(d, setup, PR_FAIL, t0, -rc, out->detail, "%s", msg);
 		return -1;
 	}
 	if (choose_iovas(c, guard, d->iova_first.v, d->iova_last.v, p->unsafe_identity_iova, msg,
 			 sizeof(msg))) {
-		dp_stop(d, setup, PR_SKIPPED, t0, 0, out, "not run: %.180s", msg);
+		dp_stop(d, setup, PR_SKIPPED, t0, 0, out->detail, "not run: %.180s", msg);
 		return -1;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -571,17 +630,17 @@ static int dp_prepare(struct dp_ctx *c, struct vdpa_device *d, int vmajor, bool 
 	}
 	rc = vhost_open(d->char_device, vmajor, true, &c->fd, NULL, &scratch);
 	if (rc) {
-		dp_stop(d, setup, PR_FAIL, t0, scratch.n ? scratch.v[0].errnum : 0, out,
+		dp_stop(d, setup, PR_FAIL, t0, scratch.n ? scratch.v[0].errnum : 0, out->detail,
 			"could not open the device again: %s",
 			scratch.n ? scratch.v[0].message : "failed");
 		err_list_free(&scratch);
 		return -1;
 	}
-	want = d->backend_features.v & (UINT64_C(1) << VHOST_BACKEND_F_IOTLB_MSG_V2 |
-					UINT64_C(1) << VHOST_BACKEND_F_IOTLB_BATCH |
-					UINT64_C(1) << VHOST_BACKEND_F_IOTLB_ASID);
+	want = base_backend(d);
 	if (ack_persist)
 		want |= UINT64_C(1) << VHOST_BACKEND_F_IOTLB_PERSIST;
+	c->backend = want;
+	c->pa = guard == DP_GUARD_PA || p->physical;
 	op = "SET_BACKEND_FEATURES";
 	if ((rc = vhost_set_backend_features(c->fd, want)))
 		goto failed;
@@ -599,7 +658,7 @@ static int dp_prepare(struct dp_ctx *c, struct vdpa_device *d, int vmajor, bool 
 		  p->unsafe_identity_iova ? ", UNSAFE identity IOVAs (test build)" : "");
 	return 0;
 failed:
-	dp_stop(d, setup, PR_FAIL, t0, rc ? -rc : 0, out, "set-up failed at %s: %s", op,
+	dp_stop(d, setup, PR_FAIL, t0, rc ? -rc : 0, out->detail, "set-up failed at %s: %s", op,
 		rc ? vd_strerror(-rc) : "failed");
 	return -1;
 }
@@ -626,11 +685,11 @@ static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 
 	out->ran = true;
 	r = round_trip(c, p->timeout_s, msg, sizeof(msg));
-	control_s = (double)(now_us() - t0) / 1e6;
+	control_s = c->control_s = (double)(now_us() - t0) / 1e6;
 	out->before_ok = r == 1;
 	snprintf(out->before_detail, sizeof(out->before_detail), "%s", msg);
 	if (r != 1) {
-		dp_stop(d, st->before, PR_FAIL, t0, r == 0 ? ETIMEDOUT : 0, out,
+		dp_stop(d, st->before, PR_FAIL, t0, r == 0 ? ETIMEDOUT : 0, out->detail,
 			"the data path does not work even before a reset: %.140s", msg);
 		return;
 	}
@@ -638,15 +697,16 @@ static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 	t0 = now_us();
 	rc = vhost_set_status(c->fd, 0);
 	if (rc) {
-		dp_stop(d, st->reset, PR_FAIL, t0, -rc, out, "reset failed: %s", vd_strerror(-rc));
+		dp_stop(d, st->reset, PR_FAIL, t0, -rc, out->detail, "reset failed: %s",
+			vd_strerror(-rc));
 		return;
 	}
 	probe_add(d, st->reset, PR_PASS, now_us() - t0, 0, "SET_STATUS(0)%s",
 		  ack_persist ? " with IOTLB_PERSIST acked" : " (IOTLB_PERSIST not acked)");
 	t0 = now_us();
 	if ((rc = device_setup(c, &op))) {
-		dp_stop(d, st->after, PR_FAIL, t0, -rc, out, "set-up after reset failed at %s: %s",
-			op, vd_strerror(-rc));
+		dp_stop(d, st->after, PR_FAIL, t0, -rc, out->detail,
+			"set-up after reset failed at %s: %s", op, vd_strerror(-rc));
 		return;
 	}
 	out->after_run = true;
@@ -659,17 +719,151 @@ static void dp_verify(struct dp_ctx *c, struct vdpa_device *d, bool ack_persist,
 		 r == 1 ? "survived" : "lost", msg);
 }
 
+/* ---- does a closed owner's mapping outlive it? -------------------------------------------- */
+
+/* Frame numbers of the data pages, then of the PA guard's pages (0 without them). 0, or -1 if
+ * one is unknown. */
+static int read_pfns(struct dp_ctx *c, uint64_t *pfn)
+{
+	uint64_t pg = page_size();
+
+	memset(pfn, 0, 2 * DP_PAGES * sizeof(*pfn));
+	for (int i = 0; i < DP_PAGES; i++) {
+		pfn[i] = phys_addr(page(c, i)) / pg;
+		if (c->pa_pages)
+			pfn[DP_PAGES + i] = phys_addr((uint8_t *)c->pa_pages + (size_t)i * pg) / pg;
+		if (!pfn[i] || (c->pa_pages && !pfn[DP_PAGES + i]))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Before the close, with the PA guard: lock the data pages (still pinned by the mapping) and
+ * note where they are, so that the check can show afterwards that nothing moved. 0, or -1 with
+ * the reason in @out->owner_detail.
+ */
+static int owner_pin_down(struct dp_ctx *c, struct dp_outcome *out)
+{
+	if (!c->pa)
+		return 0;
+	if (mlock(c->mem.addr, DP_PAGES * page_size())) {
+		snprintf(
+			out->owner_detail, DP_DETAIL,
+			"not run: the parent's entries name physical pages, unpinned on close, and "
+			"the data pages cannot be locked (%s)",
+			strerror(errno));
+		return -1;
+	}
+	if (read_pfns(c, c->pfn)) {
+		snprintf(
+			out->owner_detail, DP_DETAIL,
+			"not run: the parent's entries name physical pages, unpinned on close, and "
+			"/proc/self/pagemap does not show where they are (needs CAP_SYS_ADMIN)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Close, open again, ack the base backend features, SET_OWNER, set up: no IOTLB write. 0 ready. */
+static int owner_reopen(struct dp_ctx *c, struct vdpa_device *d, int vmajor, struct dp_outcome *out)
+{
+	struct err_list scratch = { 0 };
+	const char *op = "open";
+	uint64_t t0 = now_us();
+	int rc;
+
+	vhost_close(c->fd);
+	c->fd = -1;
+	rc = vhost_open(d->char_device, vmajor, true, &c->fd, NULL, &scratch);
+	if (rc) {
+		dp_stop(d, STEP_DPO_REOPEN, PR_FAIL, t0, scratch.n ? scratch.v[0].errnum : 0,
+			out->owner_detail, "could not open the device again: %s",
+			scratch.n ? scratch.v[0].message : "failed");
+		err_list_free(&scratch);
+		return -1;
+	}
+	out->owner_ran = true;
+	op = "SET_BACKEND_FEATURES";
+	if (!(rc = vhost_set_backend_features(c->fd, base_backend(d)))) {
+		op = "SET_OWNER";
+		if (!(rc = vhost_set_owner(c->fd)))
+			rc = device_setup(c, &op);
+	}
+	if (rc) {
+		dp_stop(d, STEP_DPO_REOPEN, PR_FAIL, t0, -rc, out->owner_detail,
+			"set-up as a new owner failed at %s: %s", op, vd_strerror(-rc));
+		return -1;
+	}
+	probe_add(d, STEP_DPO_REOPEN, PR_PASS, now_us() - t0, 0,
+		  "closed and opened again: a new owner with no IOTLB write, its rings at IOVA "
+		  "0x%llx.. where the closed owner's were, DRIVER_OK",
+		  (unsigned long long)c->iova[0]);
+	return 0;
+}
+
+/* The round trip of the new owner, a reset, and (PA guard) the proof that no page moved. */
+static void owner_verify(struct dp_ctx *c, struct vdpa_device *d, const struct dp_params *p,
+			 struct dp_outcome *out)
+{
+	uint64_t t0 = now_us(), pfn[2 * DP_PAGES];
+	char msg[DP_DETAIL];
+	int r = round_trip(c, dp_compat_wait(p->timeout_s, c->control_s), msg, sizeof(msg));
+	bool moved;
+
+	vhost_set_status(c->fd, 0);
+	moved = c->pa && (read_pfns(c, pfn) || memcmp(pfn, c->pfn, sizeof(pfn)));
+	if (vd_signal) {
+		snprintf(out->owner_detail, DP_DETAIL, "interrupted: no conclusion (%.150s)", msg);
+		probe_add(d, STEP_DPO_AFTER_CLOSE, PR_INTERRUPTED, now_us() - t0, EINTR, "%s",
+			  out->owner_detail);
+	} else if (moved) {
+		dp_stop(d, STEP_DPO_AFTER_CLOSE, PR_FAIL, t0, 0, out->owner_detail,
+			"no conclusion: a page the closed owner had mapped moved during the check, "
+			"so what the device reached is not known");
+	} else {
+		out->owner_dropped = r == 0;
+		snprintf(out->owner_detail, DP_DETAIL, "%s: %.150s",
+			 r == 0 ? "nothing reached the closed owner's buffers"
+				: "the device reached the closed owner's buffers",
+			 msg);
+		probe_add(d, STEP_DPO_AFTER_CLOSE, r == 0 ? PR_PASS : PR_FAIL, now_us() - t0, 0,
+			  "%s", out->owner_detail);
+	}
+}
+
+/* After the run, its memory and IOVAs still held: does the device reach them for a new owner? */
+static void dp_owner(struct dp_ctx *c, struct vdpa_device *d, int vmajor, const struct dp_params *p,
+		     struct dp_outcome *out)
+{
+	out->owner_dropped = -1;
+	if (owner_pin_down(c, out)) {
+		probe_add(d, STEP_DPO_REOPEN, PR_SKIPPED, 0, 0, "%s", out->owner_detail);
+		probe_skip_rest(d, STEP_DPO_REOPEN, "its set-up was skipped");
+		return;
+	}
+	if (owner_reopen(c, d, vmajor, out) == 0)
+		owner_verify(c, d, p, out);
+}
+
 int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard guard,
 	   const struct dp_params *p, struct dp_outcome *out)
 {
 	struct dp_ctx c;
 
 	memset(out, 0, sizeof(*out));
+	out->owner_dropped = -1;
 	ctx_init(&c, d);
 	if (dp_prepare(&c, d, vmajor, ack_persist, guard, p, out) == 0)
 		dp_verify(&c, d, ack_persist, p, out);
 	if (c.fd >= 0)
 		vhost_set_status(c.fd, 0);
+	if (p->owner_check && out->before_ok && !vd_signal && c.fd >= 0)
+		dp_owner(&c, d, vmajor, p, out);
+	else if (p->owner_check)
+		snprintf(out->owner_detail, DP_DETAIL, "not run: %s",
+			 vd_signal ? "interrupted by a signal"
+				   : "the data path did not work before the reset");
 	ctx_free(&c);
 	return vd_signal ? signals_exit_code() : 0;
 }

@@ -59,9 +59,13 @@ const struct command commands[] = {
 	  "RX queue 0; block: a READ of sector 0), the device is reset and set up again\n"
 	  "with no IOTLB write, and a second round trip shows whether the parent kept its\n"
 	  "translation. With IOTLB_PERSIST offered it runs twice: acked (the verdict) and\n"
-	  "not acked (what older userspace gets). auto (default) runs it on simulator\n"
-	  "parents (vdpasim_*) only; force also on real devices, after a warning (a frame\n"
-	  "goes out, a block is read); off skips it.",
+	  "not acked (what older userspace gets). Then the closed-owner check: close, open\n"
+	  "again as a new owner that maps nothing, rings at the old IOVAs, one more round\n"
+	  "trip; a device that still reaches the old buffers keeps a closed owner's\n"
+	  "mappings (a finding, check mappings_dropped_on_close; behind a platform IOMMU\n"
+	  "the good answer is an IOMMU fault in the kernel log). auto (default) runs it on\n"
+	  "simulator parents (vdpasim_*) only; force also on real devices, after a warning\n"
+	  "(a frame goes out, a block is read); off skips it.",
 	  CMD_OPENS_DEVICE | CMD_TAKES_ALL | CMD_DATAPATH_OPTS },
 	{ "check", cmd_check, "[DEV...] [--require=FEAT,...] [--probe] [-o COLS]",
 	  "verdict for scripts: one row per device, the exit code says it all",

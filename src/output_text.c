@@ -444,6 +444,11 @@ static void print_verdict(const struct pen *p, const struct vdpa_device *d, bool
 		label(p, 2, "remedy");
 		fprintf(p->out, "%s\n", d->verdict.remedy);
 	}
+	/* a finding of its own, with its own remedy (the verdict's is about persistence) */
+	if (d->verdict.status && d->vin->checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state == CS_FAIL) {
+		label(p, 2, "finding");
+		fprintf(p->out, "%s\n", check_table[CHK_MAPPINGS_DROPPED_ON_CLOSE].remedy);
+	}
 	if (!verbose)
 		return;
 	print_probes(p, d);

@@ -43,6 +43,11 @@ const struct step_desc step_table[STEP_COUNT] = {
 			     "SET_STATUS(0) without IOTLB_PERSIST acked" },
 	[STEP_DPC_AFTER] = { "dp_compat_after_reset", PHASE_DP_COMPAT, NEED_ALWAYS,
 			     "set up again with no IOTLB write; a second round trip" },
+	[STEP_DPO_REOPEN] = { "dp_owner_reopen", PHASE_DP_OWNER, NEED_ALWAYS,
+			      "close, open again as a new owner that maps nothing, set up the "
+			      "rings at the closed owner's IOVAs, DRIVER_OK" },
+	[STEP_DPO_AFTER_CLOSE] = { "dp_owner_after_close", PHASE_DP_OWNER, NEED_ALWAYS,
+				   "a round trip: it must not reach the closed owner's buffers" },
 };
 
 const char *probe_status_name(enum probe_status s)

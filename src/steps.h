@@ -37,10 +37,20 @@ enum step_id {
 	STEP_DPC_BEFORE,
 	STEP_DPC_RESET,
 	STEP_DPC_AFTER,
+	/* after the last run: does a closed owner's mapping outlive it? */
+	STEP_DPO_REOPEN,
+	STEP_DPO_AFTER_CLOSE,
 	STEP_COUNT
 };
 
-enum step_phase { PHASE_OPEN, PHASE_CONTROL, PHASE_DATAPATH, PHASE_DP_ACKED, PHASE_DP_COMPAT };
+enum step_phase {
+	PHASE_OPEN,
+	PHASE_CONTROL,
+	PHASE_DATAPATH,
+	PHASE_DP_ACKED,
+	PHASE_DP_COMPAT,
+	PHASE_DP_OWNER
+};
 
 /* When a step applies at all (a step that does not apply is never recorded). */
 enum step_need {

@@ -72,6 +72,21 @@ const struct check_desc check_table[CHK_COUNT] = {
 				    "mappings is suspect: run probe --datapath=force; else report "
 				    "the "
 				    "mismatch (a newer driver or a backport)" },
+	[CHK_MAPPINGS_DROPPED_ON_CLOSE] = { CHK_MAPPINGS_DROPPED_ON_CLOSE,
+					    "mappings_dropped_on_close",
+					    "after the owner closes the device, a new owner that "
+					    "maps nothing cannot reach "
+					    "the closed owner's buffers; a finding of its own, not "
+					    "about persistence",
+					    SEV_HIGH,
+					    "the parent driver keeps a closed owner's IOTLB "
+					    "entries (vhost_vdpa_remove_as() "
+					    "in drivers/vhost/vdpa.c does not tell a .set_map "
+					    "parent): whoever opens the "
+					    "device next can reach the last owner's memory; before "
+					    "handing it to another "
+					    "process, delete and add the vDPA device again (vdpa "
+					    "dev del/add)" },
 };
 
 const char *verdict_status_name(enum verdict_status s)
@@ -304,18 +319,19 @@ static void trusted(const struct verdict_input *in, bool verified, struct verdic
 			 in->dp_missing);
 }
 
-void verdict_compute(const struct verdict_input *in, struct verdict *out)
+/* A closed owner's mappings outlived it: said in every examined verdict, whatever its status. */
+static void owner_finding(const struct verdict_input *in, struct verdict *out)
 {
-	bool complete = in->probed && !in->probe_incomplete;
-	bool verified = complete && in->dp_before == 1 && in->dp_after >= 0;
+	size_t n = strlen(out->reason);
 
-	memset(out, 0, sizeof(*out));
-	out->basis = verified ? VB_VERIFIED : complete ? VB_PROBED : VB_ADVERTISED;
-	if (!in->identified) {
-		out->basis = VB_ADVERTISED;
-		not_examined(in, out);
-		return;
-	}
+	if (in->checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state == CS_FAIL && n < sizeof(out->reason))
+		snprintf(out->reason + n, sizeof(out->reason) - n,
+			 "; finding: a new owner reached the closed owner's buffers (mappings "
+			 "outlive their owner)");
+}
+
+static void verdict_rules(const struct verdict_input *in, bool verified, struct verdict *out)
+{
 	if (contradiction(in, out))
 		return;
 	if (!in->persist_offered) {
@@ -332,4 +348,20 @@ void verdict_compute(const struct verdict_input *in, struct verdict *out)
 		return;
 	}
 	trusted(in, verified, out);
+}
+
+void verdict_compute(const struct verdict_input *in, struct verdict *out)
+{
+	bool complete = in->probed && !in->probe_incomplete;
+	bool verified = complete && in->dp_before == 1 && in->dp_after >= 0;
+
+	memset(out, 0, sizeof(*out));
+	out->basis = verified ? VB_VERIFIED : complete ? VB_PROBED : VB_ADVERTISED;
+	if (!in->identified) {
+		out->basis = VB_ADVERTISED;
+		not_examined(in, out);
+		return;
+	}
+	verdict_rules(in, verified, out);
+	owner_finding(in, out);
 }

@@ -19,6 +19,7 @@ enum check_id {
 	CHK_DATAPATH_AFTER_RESET,
 	CHK_DATAPATH_AFTER_RESET_COMPAT,
 	CHK_PREDICTION_AGREES,
+	CHK_MAPPINGS_DROPPED_ON_CLOSE,
 	CHK_COUNT
 };
 
@@ -73,7 +74,7 @@ struct verdict {
 	enum verdict_status status;
 	enum verdict_basis basis;
 	enum severity severity; /* of the finding that decided it (info when trusted) */
-	char reason[320];
+	char reason[512];
 	char remedy[320];
 };
 

@@ -40,6 +40,7 @@ sim-6.1      blk0    block  vdpasim_blk               -                 vhost_vd
 sim-6.1      net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
 sim-6.12     blk0    block  vdpasim_blk               -                 vhost_vdpa   /dev/vhost-vdpa-1  1  256
 sim-6.12     net0    net    vdpasim_net               -                 vhost_vdpa   /dev/vhost-vdpa-0  3  256
+vduse-6.1    vblk0   block  vduse                     -                 vhost_vdpa   /dev/vhost-vdpa-0  1  256
 vduse-6.12   vduse0  net    vduse                     -                 vhost_vdpa   /dev/vhost-vdpa-0  2  256
 vp-6.1       vpblk0  block  pci/0000:00:02.0          vp-vdpa           vhost_vdpa   /dev/vhost-vdpa-1  1  256
 vp-6.1       vpnet0  net    pci/0000:00:01.0          vp-vdpa           vhost_vdpa   /dev/vhost-vdpa-0  3  256

@@ -43,7 +43,7 @@ streamed_is_whole() {
 			n=$((n + 1))
 		done
 	done
-	(( want == 36 && n == want )) || fail "compared $n documents of $want, want 36 (18 scenarios)"
+	(( want == 38 && n == want )) || fail "compared $n documents of $want, want 38 (19 scenarios)"
 }
 
 @test "JSON printed one device at a time is json-c's whole document: show --all" {

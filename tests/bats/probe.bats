@@ -16,6 +16,7 @@ vp-6.12    0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
 vp-6.12    1 trusted   probed info     IOTLB_PERSIST is offered and was accepted
 mlx5-6.6   0 untrusted probed high     IOTLB_PERSIST is not offered: the running kernel 6.6.30 is older than Linux 6.7, which added it (6.6.y stable kernels may carry a backport; then the parent driver mlx5_core lacks it)
 mlx5-6.12  0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
+vduse-6.1  0 untrusted probed high     the running kernel 6.1.192 predates IOTLB_PERSIST (Linux 6.7): nothing promises that mappings survive a reset
 vduse-6.12 0 untrusted probed high     the parent driver vduse does not offer IOTLB_PERSIST (no .reset_map and no platform IOMMU)
 liar-6.12  0 trusted   probed info     IOTLB_PERSIST is offered and was accepted
 EOF_T
@@ -47,27 +48,29 @@ san_refused_pa_guard() {
 	assert_jq '[.devices[0].probes[] | select(.id | endswith("setup")) | .detail | test("a mapped address of this process$")] | unique' '[true]'
 }
 
-# scenario device status severity datapath-checks(before after compat), all with --datapath=force
+# scenario device status severity datapath-checks(before after compat) mappings_dropped_on_close,
+# all with --datapath=force
 verified() {
 	cat <<'EOF_T'
-sim-6.1    0 untrusted high     pass fail not_run
-sim-6.12   0 trusted   info     pass pass fail
-sim-6.12   1 trusted   info     pass pass fail
-vp-6.1     0 untrusted high     pass pass not_run
-vp-6.1     1 untrusted high     pass pass not_run
-vp-6.12    0 trusted   info     pass pass pass
-vp-6.12    1 trusted   info     pass pass pass
-mlx5-6.6   0 untrusted high     pass fail not_run
-mlx5-6.12  0 trusted   info     pass pass fail
-vduse-6.12 0 untrusted high     pass pass not_run
-liar-6.12  0 untrusted critical pass fail fail
+sim-6.1    0 untrusted high     pass fail not_run pass
+sim-6.12   0 trusted   info     pass pass fail    pass
+sim-6.12   1 trusted   info     pass pass fail    pass
+vp-6.1     0 untrusted high     pass pass not_run pass
+vp-6.1     1 untrusted high     pass pass not_run pass
+vp-6.12    0 trusted   info     pass pass pass    pass
+vp-6.12    1 trusted   info     pass pass pass    pass
+mlx5-6.6   0 untrusted high     pass fail not_run pass
+mlx5-6.12  0 trusted   info     pass pass fail    pass
+vduse-6.1  0 untrusted high     pass pass not_run fail
+vduse-6.12 0 untrusted high     pass pass not_run fail
+liar-6.12  0 untrusted critical pass fail fail    pass
 EOF_T
 }
 
 @test "probe --datapath=force: every scenario's verified verdict, exactly; the liar is caught" {
 	slow_test "every scenario's data path"
-	local scen dev vstatus sev b a c want
-	while read -r scen dev vstatus sev b a c; do
+	local scen dev vstatus sev b a c o want
+	while read -r scen dev vstatus sev b a c o; do
 		want=0
 		[[ $vstatus == untrusted ]] && want=10
 		run --separate-stderr fake "$scen" probe --datapath=force --timeout=0.3 --json "vhost-vdpa-$dev"
@@ -81,6 +84,7 @@ EOF_T
 		assert_equal "$status" "$want"
 		assert_jq '.devices[0].verdict | [.status, .basis, .severity]' "[\"$vstatus\",\"verified\",\"$sev\"]"
 		assert_jq '[.devices[0].verdict.checks[] | select(.id | startswith("datapath")) | .status]' "[\"$b\",\"$a\",\"$c\"]"
+		assert_jq '[.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | .status]' "[\"$o\"]"
 	done < <(verified)
 	run --separate-stderr fake liar-6.12 probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
 	san_refused_pa_guard || assert_equal "$status" 10
@@ -88,7 +92,7 @@ EOF_T
 	# VDUSE allocates its devices with use_va (drivers/vdpa/vdpa_user/vduse_dev.c,
 	# vduse_dev_init_vdpa): the VA guard, which needs no pagemap and holds under AddressSanitizer
 	run -10 --separate-stderr fake vduse-6.12 probe --datapath=force --timeout=0.3 --json --all
-	assert_jq '.devices[0].verdict.reason | endswith("; observed: the mapping survived this reset anyway, without any promise")' 'true'
+	assert_jq '.devices[0].verdict.reason | endswith("; observed: the mapping survived this reset anyway, without any promise; finding: a new owner reached the closed owner'"'"'s buffers (mappings outlive their owner)")' 'true'
 	assert_jq '[.devices[0].probes[] | select(.id == "dp_compat_setup") | .detail | test("VA guard")]' '[true]'
 	run --separate-stderr fake mlx5-6.6 probe --datapath=force --timeout=0.3 --json --all
 	assert_equal "$status" 10
@@ -109,7 +113,9 @@ EOF_T
 	# on the machine's load, so the wait is read from the record; dp_compat_wait() is
 	# unit-tested); the record states the wait
 	run -0 --separate-stderr fake sim-6.12 probe --all --json
-	assert_jq '[.devices[].probes[] | select(.id == "dp_after_reset" or .id == "dp_compat_after_reset") | [.id, .status, (.detail | sub("within [0-9.]+ s"; "within N s"))]]' '[["dp_after_reset","pass","60-byte frame sent on TX queue 1 came back on RX queue 0"],["dp_compat_after_reset","fail","no frame came back on RX queue 0 within N s"],["dp_after_reset","pass","READ of sector 0 completed: status OK, 512 of 512 bytes changed from the fill pattern"],["dp_compat_after_reset","fail","the READ of sector 0 did not complete within N s"]]'
+	# the fake's disk is zeros: a READ reports the CRC-32 of 512 zero bytes
+	zeros=$(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
+	assert_jq '[.devices[].probes[] | select(.id == "dp_after_reset" or .id == "dp_compat_after_reset") | [.id, .status, (.detail | sub("within [0-9.]+ s"; "within N s"))]]' '[["dp_after_reset","pass","60-byte frame sent on TX queue 1 came back on RX queue 0"],["dp_compat_after_reset","fail","no frame came back on RX queue 0 within N s"],["dp_after_reset","pass","READ of sector 0 completed: status OK, the 512 bytes of the first READ, crc32 '"$zeros"'"],["dp_compat_after_reset","fail","the READ of sector 0 did not complete within N s"]]'
 	assert_jq '[.devices[].probes[] | select(.id == "dp_compat_after_reset") | .detail | capture("within (?<s>[0-9.]+) s").s | tonumber | . >= 0.25 and . <= 2] | all' 'true'
 	run -0 fake sim-6.12 probe --all --timeout=0.3
 	assert_line "2 devices: 2 trusted, 0 untrusted, 0 unknown"
@@ -130,7 +136,7 @@ EOF_T
 
 @test "probe: checks carry stable ids, advertised/observed and evidence" {
 	run -0 fake sim-6.12 probe --timeout=0.3 --json vhost-vdpa-0
-	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat","prediction_agrees"]'
+	assert_jq '[.devices[0].verdict.checks[] | .id]' '["iotlb_persist_advertised","iotlb_persist_accepted","reset_clears_status","vhost_table_retained","datapath_before_reset","datapath_after_reset","datapath_after_reset_compat","prediction_agrees","mappings_dropped_on_close"]'
 	assert_jq '.devices[0].verdict.checks[1] | [.status, .advertised, .observed, .evidence]' '["pass",true,true,["set_backend_features"]]'
 	assert_jq '.devices[0].verdict.checks[2] | [.status, .evidence]' '["pass",["reset","status_after_reset"]]'
 	run -10 fake sim-6.1 probe --timeout=0.3 --json vhost-vdpa-0
@@ -150,6 +156,81 @@ EOF_T
 	assert_output "2"
 	run tail -1 "$log"
 	assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
+}
+
+# The closed-owner check: after the last data-path run, close, open again, map nothing, set up
+# the rings at the old IOVAs and round-trip. VDUSE keeps a closed owner's mappings (no .reset_map,
+# and vhost_vdpa_remove_as() never calls .set_map), the simulators do not.
+@test "probe: closed-owner check: VDUSE reaches the old owner's buffers, a finding; simulators do not" {
+	local log=$BATS_TEST_TMPDIR/fake.log zeros finding
+	zeros=$(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
+	finding="; finding: a new owner reached the closed owner's buffers (mappings outlive their owner)"
+	FAKE_VDPA_LOG=$log run -10 --separate-stderr fake vduse-6.12 probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_schema
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner")) | [.id, .status, .error, .detail]]' \
+		'[["dp_owner_reopen","pass",null,"closed and opened again: a new owner with no IOTLB write, its rings at IOVA 0x40000000.. where the closed owner'"'"'s were, DRIVER_OK"],["dp_owner_after_close","fail",null,"the device reached the closed owner'"'"'s buffers: 60-byte frame sent on TX queue 1 came back on RX queue 0"]]'
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .advertised, .observed, .severity, .evidence]' \
+		'["fail",null,false,"high",["dp_owner_reopen","dp_owner_after_close"]]'
+	# a finding of its own: the verdict stays what persistence earned, its reason says it
+	assert_jq '.devices[0].verdict | [.status, .basis, .severity, (.reason | endswith("; observed: the mapping survived this reset anyway, without any promise'"$finding"'"))]' \
+		'["untrusted","verified","high",true]'
+	assert_jq '[.complete, .exit_code, .devices[0].errors]' '[true,10,[]]'
+	# text: the finding's own remedy under the verdict's
+	run -10 --separate-stderr fake vduse-6.12 probe --datapath=force --timeout=0.3 vhost-vdpa-0
+	assert_line --index 11 "  finding:            the parent driver keeps a closed owner's IOTLB entries (vhost_vdpa_remove_as() in drivers/vhost/vdpa.c does not tell a .set_map parent): whoever opens the device next can reach the last owner's memory; before handing it to another process, delete and add the vDPA device again (vdpa dev del/add)"
+	assert_line --index 10 --regexp '^  remedy:             userspace must unmap'
+	# the new owner mapped nothing: three opens, IOTLB writes only from the first two owners
+	run grep -cE '^release /dev/vhost-vdpa-0: ' "$log"
+	assert_output 3
+	run awk '/^release \/dev\/vhost-vdpa-0: / { n++ } n == 2 && /^write [0-9]+ IOTLB_UPDATE/ { print }' "$log"
+	assert_output ""
+	run tail -1 "$log"
+	assert_output --regexp "^exit open_fds=0 tracked_open=0( |\$)"
+	# the simulators: nothing reaches the old buffers; the check follows the run without the bit
+	run -0 --separate-stderr fake sim-6.12 probe --timeout=0.3 --json --all
+	assert_jq '[.devices[] | [.name, (.probes | map(.id) | .[-6:] | join(" ")), (.probes[] | select(.id == "dp_owner_after_close") | .status, (.detail | sub("within [0-9.]+ s"; "within N s")))]]' \
+		'[["net0","dp_compat_setup dp_compat_before_reset dp_compat_reset dp_compat_after_reset dp_owner_reopen dp_owner_after_close","pass","nothing reached the closed owner'"'"'s buffers: no frame came back on RX queue 0 within N s"],["blk0","dp_compat_setup dp_compat_before_reset dp_compat_reset dp_compat_after_reset dp_owner_reopen dp_owner_after_close","pass","nothing reached the closed owner'"'"'s buffers: the READ of sector 0 did not complete within N s"]]'
+	assert_jq '[.devices[].verdict.reason | test("finding")] | unique' '[false]'
+	assert_jq '[.devices[].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed]] | unique' '[["pass",true]]'
+	run -0 --separate-stderr fake sim-6.12 probe --timeout=0.3 --all
+	refute_line --partial "finding"
+	assert_line --regexp '^                      mappings_dropped_on_close pass    nothing reached the closed owner'"'"'s buffers: no frame came back on RX queue 0 within [0-9.]+ s$'
+	# not run at all: no data path (off, or auto on a non-simulator)
+	run -0 --separate-stderr fake sim-6.12 probe --datapath=off --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed, .detail]' '["not_run",null,null]'
+	run -10 --separate-stderr fake vduse-6.12 probe --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed, .detail]' '["not_run",null,null]'
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner"))]' '[]'
+}
+
+@test "probe: closed-owner check: physical entries need pagemap, else skipped; a lost reopen is said" {
+	# vp_vdpa's IOMMU entries name physical pages unpinned on close: without CAP_SYS_ADMIN,
+	# /proc/self/pagemap cannot show that they did not move, and the check is not run
+	run -0 --separate-stderr setpriv --bounding-set -sys_admin --inh-caps -sys_admin \
+		env FAKE_VDPA_SCENARIO="$SCENARIOS/vp-6.12.json" LD_PRELOAD="$FAKE_LIB" \
+		"$VDPACTL" probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_schema
+	local why="not run: the parent's entries name physical pages, unpinned on close, and /proc/self/pagemap does not show where they are (needs CAP_SYS_ADMIN)"
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner")) | [.id, .status, .detail]]' \
+		"$(jq -cn --arg w "$why" '[["dp_owner_reopen","skipped",$w],["dp_owner_after_close","skipped","not run: its set-up was skipped"]]')"
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed, .evidence, .detail]' \
+		"$(jq -cn --arg w "$why" '["skipped",null,[],$w]')"
+	assert_jq '.devices[0].verdict | [.status, .basis]' '["trusted","verified"]'
+	# ... while VDUSE's entries are this process's own memory (VA mode): run without it
+	run -10 --separate-stderr setpriv --bounding-set -sys_admin --inh-caps -sys_admin \
+		env FAKE_VDPA_SCENARIO="$SCENARIOS/vduse-6.12.json" LD_PRELOAD="$FAKE_LIB" \
+		"$VDPACTL" probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | .status' '"fail"'
+	# someone takes the device between the close and the new open: said, nothing concluded
+	FAKE_VDPA_INJECT='open:/dev/vhost-vdpa-0@3=EBUSY' run -10 --separate-stderr fake vduse-6.12 \
+		probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
+	assert_schema
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner")) | [.id, .status, .error, .detail]]' \
+		'[["dp_owner_reopen","fail","EBUSY","could not open the device again: Device or resource busy"],["dp_owner_after_close","skipped",null,"not run: an earlier step failed"]]'
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed]' '["skipped",null]'
+	assert_jq '[.complete, (.devices[0].errors | map([.code, .op]))]' '[false,[["incomplete","dp_owner_reopen"]]]'
+	assert_jq '.devices[0].verdict.reason | test("finding")' 'false'
+	[[ $stderr == *"vdpactl: /dev/vhost-vdpa-0: dp_owner_reopen: could not open the device again: Device or resource busy"* ]] || fail "$stderr"
 }
 
 @test "probe --datapath: usage errors; off and auto on a non-simulator record why nothing ran" {

@@ -82,10 +82,11 @@ verdicts() {
 	assert_line "blk0 trusted verified pass pass fail"
 	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "net0") | [(.probes[] | .id)] | join(" ")' <<<"$output"
-	assert_output "open identify memory set_backend_features set_owner map reset status_after_reset remap_overlap invalidate remap cleanup dp_setup dp_before_reset dp_reset dp_after_reset dp_compat_setup dp_compat_before_reset dp_compat_reset dp_compat_after_reset"
+	assert_output "open identify memory set_backend_features set_owner map reset status_after_reset remap_overlap invalidate remap cleanup dp_setup dp_before_reset dp_reset dp_after_reset dp_compat_setup dp_compat_before_reset dp_compat_reset dp_compat_after_reset dp_owner_reopen dp_owner_after_close"
 	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "blk0") | .verdict.checks[] | select(.id == "datapath_after_reset") | .detail' <<<"$output"
-	assert_output --regexp '^survived after the reset: READ of sector 0 completed: status OK, [0-9]+ of 512 bytes changed from the fill pattern$'
+	# the simulator's RAM disk is zeros: the CRC-32 of 512 zero bytes
+	assert_output "survived after the reset: READ of sector 0 completed: status OK, the 512 bytes of the first READ, crc32 $(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')"
 }
 
 @test "6.12: vp_vdpa with --datapath=force survives with and without IOTLB_PERSIST: trusted (verified)" {
@@ -117,6 +118,37 @@ verdicts() {
 	refute_output --partial "UNSAFE"
 }
 
+# The closed-owner check, after the last data-path run of each device (--datapath=force: all
+# four): close, open again, map nothing, rings at the old IOVAs, a round trip. vdpa_sim's reset on
+# release empties its table (6.1) or .reset_map restores its identity map (6.12), and vp_vdpa's
+# IOMMU domain is freed on release (the IOMMU faults it raises are in the kernel log test
+# below): on both kernels nothing reaches the closed owner's buffers. (VDUSE keeps them:
+# real_kernel.bats.)
+owner_check_dropped() {
+	res "$1" force
+	assert_equal "$status" "$2"
+	run jq -r '[.devices[] | [.name, (.verdict.checks[] | select(.id == "mappings_dropped_on_close") | .status, .observed, .severity),
+		([.probes[] | select(.id | startswith("dp_owner")) | .status] | join(","))] | join(" ")] | sort | .[]' <<<"$output"
+	assert_output "$(printf '%s pass true high pass,pass\n' blk0 net0 vpblk0 vpnet0)"
+	res "$1" force
+	run jq -r '[.devices[] | .name + ": " + (.probes[] | select(.id == "dp_owner_after_close") | .detail)] | sort | .[]' <<<"$output"
+	assert_line --index 0 --regexp "^blk0: nothing reached the closed owner's buffers: the READ of sector 0 did not complete within [0-9.]+ s$"
+	assert_line --index 1 --regexp "^net0: nothing reached the closed owner's buffers: no frame came back on RX queue 0 within [0-9.]+ s$"
+	assert_line --index 2 --regexp "^vpblk0: nothing reached the closed owner's buffers: the READ of sector 0 did not complete within [0-9.]+ s$"
+	assert_line --index 3 --regexp "^vpnet0: nothing reached the closed owner's buffers: no frame came back on RX queue 0 within [0-9.]+ s$"
+	res "$1" force
+	run jq -r '[.devices[].verdict.reason | test("finding")] | unique | .[]' <<<"$output"
+	assert_output false
+}
+
+@test "6.1: closed-owner check: vdpa_sim and vp_vdpa drop a closed owner's mappings" {
+	owner_check_dropped 6.1 10
+}
+
+@test "6.12: closed-owner check: vdpa_sim and vp_vdpa drop a closed owner's mappings" {
+	owner_check_dropped 6.12 0
+}
+
 @test "--datapath=off skips the data path: basis probed" {
 	for k in 6.1 6.12; do
 		res $k off
@@ -125,11 +157,12 @@ verdicts() {
 	done
 }
 
-@test "no kernel warning, oops or IOMMU fault after the data-path runs" {
+@test "no kernel warning or oops after the data-path runs; IOMMU faults only from closed-owner checks" {
+	local log
 	for k in 6.1 6.12; do
 		res $k dmesg
-		run grep -E 'WARNING:|BUG:|Oops|Call Trace|DMAR: .*fault' <<<"$output"
-		assert_failure 1
+		log=$output
+		kernel_log_explained $k "$log"
 	done
 }
 

@@ -102,6 +102,23 @@ assert_interrupted_doc() {
 	assert_clean_log
 }
 
+@test "probe: a signal during the closed-owner check: interrupted, no conclusion, device closed" {
+	slow_test "a delay of the fake"
+	# the fourth owner of the device: the probe, the two data-path runs, then the new owner of
+	# the closed-owner check
+	start_delayed 'ioctl:VHOST_SET_OWNER@4=1500' probe --timeout=0.3 --json vhost-vdpa-0
+	kill -INT "$PID"
+	finish 130
+	assert_interrupted_doc 130 SIGINT
+	# after the signal vdpactl makes no more calls that set the device up (EINTR): the new
+	# owner's set-up stops, the round trip is not made, and nothing is concluded
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner")) | [.id, .status, .error, .detail]]' \
+		'[["dp_owner_reopen","interrupted","EINTR","interrupted by a signal: set-up as a new owner failed at SET_STATUS(ACKNOWLEDGE): Interrupted system call"],["dp_owner_after_close","skipped",null,"not run: interrupted by a signal"]]'
+	# an interrupted device gets no verdict, so no check either
+	assert_jq '.devices[0] | [.verdict, .exit_code]' '[null,130]'
+	assert_clean_log
+}
+
 @test "show: SIGINT and SIGTERM while it sleeps in VHOST_GET_FEATURES: 130/143, the document, closed" {
 	slow_test "delays of 1.5 s"
 	start_delayed 'ioctl:VHOST_GET_FEATURES=2000' show --all --json

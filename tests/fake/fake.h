@@ -108,6 +108,8 @@ struct fake_dev_cfg {
 	bool busy;
 	unsigned vduse_minor; /* a VDUSE device: its /dev/vduse/NAME's minor (1, 2, ...); else 0 */
 	char *msg_timeout;    /* ...and its msg_timeout file's text ("30") */
+	char *disk_sector0;   /* block: the text sector 0 starts with (the rest of the disk is
+				 zeros) */
 };
 
 /* A management device (netlink MGMTDEV_GET; drivers/vdpa/vdpa.c vdpa_nl_cmd_mgmtdev_get_doit()). */

@@ -11,7 +11,7 @@
  *          sends to itself does the same for vp_vdpa in the test VM). No RX buffer: the TX
  *          chain completes with length 0.
  *   block: READ returns zeros (the simulator's RAM disk and the VM's scratch image start
- *          zeroed), WRITE and FLUSH succeed, GET_ID gives the device name, anything else
+ *          zeroed; sector 0 starts with the device's "disk_sector0" text), WRITE and FLUSH succeed, GET_ID gives the device name, anything else
  *          VIRTIO_BLK_S_UNSUPP; capacity from the config space.
  *
  * Every access to rings and buffers goes through the parent's translation for the vq's
@@ -259,11 +259,14 @@ static const char *blk_loop(struct fake_dev *d, unsigned *done)
 			return "no status byte";
 		for (unsigned i = 1; i < last; i++)
 			data += ch.d[i].len;
-		if (type == 0) { /* VIRTIO_BLK_T_IN: a zeroed disk */
+		if (type == 0) { /* VIRTIO_BLK_T_IN: zeros, sector 0 starting with disk_sector0 */
 			if (data > sizeof(buf) || sector + data / 512 > capacity) {
 				status = 1; /* IOERR */
 			} else {
+				size_t n = sector == 0 ? strlen(d->cfg->disk_sector0) : 0;
+
 				memset(buf, 0, data);
+				memcpy(buf, d->cfg->disk_sector0, n < data ? n : data);
 				wr_bytes = data;
 			}
 		} else if (type == 1 || type == 4) { /* OUT, FLUSH */

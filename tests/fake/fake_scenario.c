@@ -483,7 +483,7 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 		"vq_groups", "vq_desc_groups", "vq_sizes", "iova_range", "dma", "va_mode", "ops",
 		"parent_backend_features", "backend_features_override", "features_required",
 		"reset_drops_maps", "reset_identity_fallback", "busy", "bound_driver", "parent",
-		"driver_override", "vendor_id", "vq_num_min", "msg_timeout", NULL
+		"driver_override", "vendor_id", "vq_num_min", "msg_timeout", "disk_sector0", NULL
 	};
 	/* clang-format on */
 	bool present;
@@ -495,6 +495,8 @@ static void load_device(const struct fake_scenario *sc, struct ctx *c, json_obje
 		bad(c, "name", "'%s' is not a device name", d->name);
 	/* a VDUSE device's msg_timeout file, as written (VDUSE_MSG_DEFAULT_TIMEOUT: 30) */
 	d->msg_timeout = get_str(c, o, "msg_timeout", "30");
+	/* a block device's sector 0 (the test VMs' VDUSE images start with a known text) */
+	d->disk_sector0 = get_str(c, o, "disk_sector0", "");
 	d->bound_driver = get_str_or_null(c, o, "bound_driver", "vhost_vdpa");
 	if (d->bound_driver && strcmp(d->bound_driver, "vhost_vdpa") &&
 	    strcmp(d->bound_driver, "virtio_vdpa"))

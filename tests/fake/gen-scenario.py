@@ -10,11 +10,14 @@
       Device names are d00000, d00001, ... (registration order); vhost-vdpa minors are
       handed out in that order to the devices bound to vhost_vdpa. Deterministic.
 
-  gen-scenario.py extend BASE [--vduse] [--sims N] [-o FILE]
-      BASE (a scenario file) plus, in this order, a VDUSE block device "vduse0" and N
-      simulator net devices s1..sN: what `vdpa dev add mgmtdev vduse name vduse0` and
-      `vdpa dev add mgmtdev vdpasim_net name sI` give on the test VM
-      (tests/bats/real_kernel.bats, conformance of large dumps).
+  gen-scenario.py extend BASE [--vduse] [--sims N] [--vduse-blk NAME:PID ...] [-o FILE]
+      BASE (a scenario file) plus, in this order, a VDUSE block device "vduse0", N
+      simulator net devices s1..sN and one VDUSE block device NAME per --vduse-blk, served
+      by the qemu-storage-daemon process PID: what `vdpa dev add mgmtdev vduse name vduse0`,
+      `vdpa dev add mgmtdev vdpasim_net name sI` and qemu-storage-daemon's
+      `--export type=vduse-blk` of an 8 MiB image whose sector 0 starts
+      VDPACTL-VDUSE-SECTOR-0, added with `vdpa dev add name NAME mgmtdev vduse`, give on the
+      test VM (tests/bats/real_kernel.bats: conformance of large dumps and of VDUSE).
 
 Output goes to FILE or stdout.
 """
@@ -47,6 +50,30 @@ VP_NET = {
     "dma": "platform", "va_mode": False, "ops": ["get_vq_size", "set_config", "get_vq_notification"],
     "reset_drops_maps": False,
 }
+
+
+# qemu-storage-daemon 7.2's vduse-blk export of an 8 MiB image, as vdpactl show read it on the
+# test VMs (6.1 and 6.12 alike): capacity 16384, seg_max 254, blk_size 512, discard and write
+# zeroes limits; one vq of at most 256
+QSD_BLK = {
+    "device_id": 2, "device_features": "0x331006644",
+    "config": "0040000000000000 00000000 fe000000 00000000 00020000 00 00 0100 01000000"
+              " 00 00 0100 00800000 01000000 01000000 00800000 01000000 00 000000",
+    "config_size": 60, "nvqs": 1, "mgmtdev": "vduse", "parent_driver": "vduse",
+    "vq_num_max": 256, "ngroups": 1, "nas": 1,
+    "iova_range": {"first": "0x0", "last": "0xffffffffffffffff"},
+    "dma": "set_map", "va_mode": True, "ops": [], "features_required": "0x0",
+    "reset_drops_maps": False, "disk_sector0": "VDPACTL-VDUSE-SECTOR-0",
+}
+
+
+def qsd_process(name, pid):
+    """qemu-storage-daemon serving NAME: its descriptor on /dev/vduse/NAME makes it the daemon."""
+    return {"pid": pid, "uid": 0, "comm": "qemu-storage-da",
+            "cmdline": ["qemu-storage-daemon", "--blockdev",
+                        "driver=file,node-name=f0,filename=/tmp/%s.img" % name, "--export",
+                        "type=vduse-blk,id=e0,node-name=f0,name=%s,writable=on" % name],
+            "fds": [{"fd": 0, "path": "/dev/null"}, {"fd": 9, "vduse": name}]}
 
 
 def kver(release):
@@ -115,7 +142,7 @@ def host(n, release):
     return sc
 
 
-def extend(base, vduse, sims):
+def extend(base, vduse, sims, vduse_blk=()):
     sc = copy.deepcopy(base)
     release = sc["kernel"]
     minor = 1 + max([d["index"] for d in sc["devices"] if "index" in d] + [-1])
@@ -148,6 +175,13 @@ def extend(base, vduse, sims):
         sc["devices"].append(d)
     if sims:
         added.append("s1..s%d" % sims)
+    for name, pid in vduse_blk:
+        d = copy.deepcopy(QSD_BLK)
+        d.update({"name": name, "index": minor})
+        minor += 1
+        sc["devices"].append(d)
+        sc.setdefault("processes", []).append(qsd_process(name, pid))
+        added.append("%s (qemu-storage-daemon, pid %d)" % (name, pid))
     sc["description"] = "%s; extended by tests/fake/gen-scenario.py with %s" % (
         base.get("description", "a scenario"), ", ".join(added) or "nothing")
     return sc
@@ -164,6 +198,7 @@ def main():
     e.add_argument("base")
     e.add_argument("--vduse", action="store_true")
     e.add_argument("--sims", type=int, default=0)
+    e.add_argument("--vduse-blk", action="append", default=[], metavar="NAME:PID")
     e.add_argument("-o", "--output")
     a = ap.parse_args()
     if a.mode == "host":
@@ -171,8 +206,14 @@ def main():
             ap.error("N must be 0..1048576")
         sc = host(a.n, a.kernel)
     else:
+        blk = []
+        for spec in a.vduse_blk:
+            name, _, pid = spec.partition(":")
+            if not name or not pid.isdigit() or int(pid) < 1:
+                ap.error("--vduse-blk wants NAME:PID, not '%s'" % spec)
+            blk.append((name, int(pid)))
         with open(a.base) as f:
-            sc = extend(json.load(f), a.vduse, a.sims)
+            sc = extend(json.load(f), a.vduse, a.sims, blk)
     text = json.dumps(sc, indent=1) + "\n"
     if a.output:
         with open(a.output, "w") as f:

@@ -823,6 +823,8 @@ static void case_vduse(void)
 	T_OK(set_status(fd, 0), "SET_STATUS(0)");
 	T(ptable(0, 0, &id) == 1 && id == 0, "VDUSE keeps its maps (but does not promise)");
 	T_OK(close(fd), "close");
+	/* vhost_vdpa_remove_as() empties vhost-vdpa's table but never calls .set_map */
+	T(ptable(0, 0, &id) == 1 && id == 0, "VDUSE keeps the closed owner's maps (measured)");
 }
 
 static void case_old(void)
@@ -1964,6 +1966,7 @@ static const struct tcase cases[] = {
 	{ "mlx5-6.6", "mlx5-6.6.json", case_mlx5_66, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "mlx5-6.12", "mlx5-6.12.json", case_mlx5_612, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "vduse-6.12", "vduse-6.12.json", case_vduse, NULL, NULL, CLEAN_EXIT, { NULL } },
+	{ "vduse-6.1", "vduse-6.1.json", case_vduse, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "old-5.15", "old-5.15.json", case_old, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "liar-6.12", "liar-6.12.json", case_liar, NULL, NULL, CLEAN_EXIT, { NULL } },
 	{ "busy", "busy.json", case_busy, NULL, NULL, CLEAN_EXIT,

@@ -258,6 +258,25 @@ static void iova_guard(void)
 	}
 	ok(dp_is_simulator("vdpasim_net") && !dp_is_simulator("vduse") && !dp_is_simulator(NULL),
 	   "simulator detection");
+	/* whose IOTLB entries name physical pages (the closed-owner check needs pagemap there) */
+	ok(!dp_entries_physical("vduse", NULL, -1) && !dp_entries_physical("vduse", "vduse", 0),
+	   "VDUSE (use_va): this process's memory");
+	ok(!dp_entries_physical("vdpasim_net", NULL, 1) &&
+		   dp_entries_physical("vdpasim_net", NULL, 0) &&
+		   dp_entries_physical("vdpasim_blk", NULL, -1),
+	   "simulator: VA only when use_va is known to be 1");
+	ok(dp_entries_physical("pci/0000:00:01.0", "vp-vdpa", -1) &&
+		   dp_entries_physical("pci/0000:3b:00.2", "mlx5_core", 1) &&
+		   dp_entries_physical(NULL, NULL, -1),
+	   "platform IOMMU, mlx5, unknown: physical");
+	/* CRC-32 of block reads: zlib's crc32() */
+	ok(dp_crc32((const uint8_t *)"123456789", 9) == 0xcbf43926u, "crc32 check value");
+	{
+		uint8_t zero[512] = { 0 };
+
+		ok(dp_crc32(zero, 512) == 0xb2aa7578u && dp_crc32(zero, 0) == 0,
+		   "crc32 of 512 zero bytes and of nothing");
+	}
 	/* the informational run's wait: 100 times its control round trip, 0.25 s .. --timeout */
 	ok(dp_compat_wait(2, 0.00004) == 0.25, "a fast device: the floor, 0.25 s");
 	ok(dp_compat_wait(2, 0.005) == 0.5, "5 ms control: 0.5 s");

@@ -214,6 +214,59 @@ static void datapath_verdicts(void)
 	   "and the reason says the data path was not verified: %s", v.reason);
 }
 
+/* The closed-owner check: a finding in the reason, never a change of status, basis or severity. */
+static void owner_finding(void)
+{
+	static const char finding[] = "; finding: a new owner reached the closed owner's buffers "
+				      "(mappings outlive their owner)";
+	struct verdict_input in;
+	struct verdict v, w;
+	size_t n;
+
+	in = base("6.12.117", false);
+	probed(&in, CS_PASS);
+	in.dp_before = in.dp_after = 1;
+	verdict_compute(&in, &w);
+	in.checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state = CS_FAIL;
+	verdict_compute(&in, &v);
+	n = strlen(w.reason);
+	ok(v.status == w.status && v.basis == w.basis && v.severity == w.severity &&
+		   !strncmp(v.reason, w.reason, n) && !strcmp(v.reason + n, finding),
+	   "VDUSE-like: untrusted/verified as without it, the finding appended: %s", v.reason);
+	in = base("6.12.117", true);
+	probed(&in, CS_PASS);
+	in.dp_before = in.dp_after = 1;
+	in.checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state = CS_FAIL;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_TRUSTED && v.severity == SEV_INFO && strstr(v.reason, finding),
+	   "trusted persistence stays trusted, with the finding: %s", v.reason);
+	for (int st = CS_NOT_RUN; st <= CS_SKIPPED; st++) {
+		if (st == CS_FAIL)
+			continue;
+		in.checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state = (enum check_state)st;
+		verdict_compute(&in, &v);
+		ok(!strstr(v.reason, "finding"), "check %s: no finding", check_state_name(st));
+	}
+	in = base("6.12.117", true);
+	in.identified = false;
+	in.failure = "busy";
+	in.checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state = CS_FAIL;
+	verdict_compute(&in, &v);
+	ok(v.status == VS_UNKNOWN && !strstr(v.reason, "finding"),
+	   "a device not examined states nothing of it");
+	/* the longest reason of all still holds the finding whole */
+	in = base("6.6.30", false);
+	in.kernel_release = "6.6.30-0123456789-abcdefghijklmnopqrstuvwxyz";
+	in.parent_driver = "a-parent-driver-with-a-long-name";
+	probed(&in, CS_PASS);
+	in.dp_before = in.dp_after = 1;
+	in.checks[CHK_MAPPINGS_DROPPED_ON_CLOSE].state = CS_FAIL;
+	verdict_compute(&in, &v);
+	n = strlen(v.reason);
+	ok(n > sizeof(finding) && !strcmp(v.reason + n - (sizeof(finding) - 1), finding),
+	   "not cut short: %s", v.reason);
+}
+
 static void exit_codes(void)
 {
 
@@ -243,7 +296,8 @@ static void checks_table(void)
 	const char *ids[CHK_COUNT] = { "iotlb_persist_advertised",    "iotlb_persist_accepted",
 				       "reset_clears_status",	      "vhost_table_retained",
 				       "datapath_before_reset",	      "datapath_after_reset",
-				       "datapath_after_reset_compat", "prediction_agrees" };
+				       "datapath_after_reset_compat", "prediction_agrees",
+				       "mappings_dropped_on_close" };
 	for (int i = 0; i < CHK_COUNT; i++)
 		ok(check_table[i].id == (enum check_id)i && !strcmp(check_table[i].key, ids[i]) &&
 			   check_table[i].remedy[0] && check_table[i].title[0],
@@ -255,6 +309,7 @@ int main(void)
 	control_plane();
 	failed_checks();
 	datapath_verdicts();
+	owner_finding();
 	exit_codes();
 	checks_table();
 	return tap_done();

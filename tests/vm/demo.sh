@@ -60,9 +60,11 @@ cat "$work/6.12/2.stdout"
 echo
 echo "== The same five devices on two kernels: vdpactl show, and vdpactl probe --datapath"
 echo "   (after reset: did the device still reach its buffers through the mapping after"
-echo "    SET_STATUS(0) with no IOTLB write? with IOTLB_PERSIST acked / not acked)"
-printf '%-7s %-12s | %-8s %-7s %-11s %-10s | %-8s %-7s %-11s %-10s\n' "DEVICE" "PARENT" \
-	"$r61" "PERSIST" "AFTER RESET" "VERDICT" "$r612" "PERSIST" "AFTER RESET" "VERDICT"
+echo "    SET_STATUS(0) with no IOTLB write? with IOTLB_PERSIST acked / not acked;"
+echo "    closed: after vdpactl closed the device, did a new owner that mapped nothing still"
+echo "    reach the old buffers? gone / KEPT)"
+printf '%-7s %-12s | %-8s %-7s %-11s %-6s %-10s | %-8s %-7s %-11s %-6s %-10s\n' "DEVICE" "PARENT" \
+	"$r61" "PERSIST" "AFTER RESET" "CLOSED" "VERDICT" "$r612" "PERSIST" "AFTER RESET" "CLOSED" "VERDICT"
 for d in net0 blk0 vpnet0 vpblk0 vblk0; do
 	row() {
 		local show=$work/$1/3.stdout probe=$work/$1/4.stdout
@@ -74,16 +76,18 @@ for d in net0 blk0 vpnet0 vpblk0 vblk0; do
 			def word(s): if s == "pass" then "kept" elif s == "fail" then "LOST" else "-" end;
 			[.verdict.checks[] | select(.id == "datapath_after_reset" or
 				.id == "datapath_after_reset_compat") | .status] as $c |
+			[.verdict.checks[] | select(.id == "mappings_dropped_on_close") | .status] as $o |
 			[(if .backend_features.iotlb_persist then word($c[0]) + "/" + word($c[1])
 			  else "-/" + word($c[0]) end),
+			 (if $o[0] == "pass" then "gone" elif $o[0] == "fail" then "KEPT" else "-" end),
 			 .verdict.status] | @tsv' "$probe"
 	}
 	parent=$(jq -r --arg d "$d" '.devices[] | select(.name == $d) |
 		(.parent.driver // .mgmtdev)' "$work/6.12/3.stdout")
-	IFS=$'\t' read -r b1 p1 a1 v1 <<<"$(row 6.1)"
-	IFS=$'\t' read -r b2 p2 a2 v2 <<<"$(row 6.12)"
-	printf '%-7s %-12s | %-8s %-7s %-11s %-10s | %-8s %-7s %-11s %-10s\n' "$d" "$parent" \
-		"$b1" "$p1" "$a1" "$v1" "$b2" "$p2" "$a2" "$v2"
+	IFS=$'\t' read -r b1 p1 a1 c1 v1 <<<"$(row 6.1)"
+	IFS=$'\t' read -r b2 p2 a2 c2 v2 <<<"$(row 6.12)"
+	printf '%-7s %-12s | %-8s %-7s %-11s %-6s %-10s | %-8s %-7s %-11s %-6s %-10s\n' "$d" "$parent" \
+		"$b1" "$p1" "$a1" "$c1" "$v1" "$b2" "$p2" "$a2" "$c2" "$v2"
 done
 echo
 printf 'vdpactl check --require iotlb_persist:  exit %s on %s, exit %s on %s\n' \
@@ -95,4 +99,5 @@ echo "    userspace, so it must unmap everything before a reset and map it back 
 echo "  $r612 offers it and keeps the mappings for userspace that acks it (the simulator still drops them for"
 echo "    userspace that does not): with the bit acked, QEMU-like users can skip the unmap/remap."
 echo "  VDUSE (vblk0) offers it on neither: .set_map without .reset_map. Its daemon keeps the mappings"
-echo "    across a reset on both kernels, but nothing promises it."
+echo "    across a reset on both kernels, but nothing promises it; and it keeps them after vdpactl closed the"
+echo "    device: whoever opens it next can reach the last owner's memory (a finding of its own)."
