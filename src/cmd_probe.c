@@ -148,7 +148,9 @@ static void owner_record(struct vdpa_device *d, const struct dp_outcome *o)
 		c->evidence[c->n_evidence++] = step_key(STEP_DPO_AFTER_CLOSE);
 	}
 	if (!o->owner_detail[0])
-		snprintf(c->detail, sizeof(c->detail), "not run: interrupted by a signal");
+		snprintf(c->detail, sizeof(c->detail), "not run: %s",
+			 vd_signal ? "interrupted by a signal"
+				   : "the data path did not complete its control round trip");
 	else
 		snprintf(c->detail, sizeof(c->detail), "%s%.170s",
 			 vd_signal && o->owner_dropped < 0 &&

@@ -863,7 +863,7 @@ int dp_run(struct vdpa_device *d, int vmajor, bool ack_persist, enum dp_guard gu
 	else if (p->owner_check)
 		snprintf(out->owner_detail, DP_DETAIL, "not run: %s",
 			 vd_signal ? "interrupted by a signal"
-				   : "the data path did not work before the reset");
+				   : "the data path did not complete its control round trip");
 	ctx_free(&c);
 	return vd_signal ? signals_exit_code() : 0;
 }

@@ -231,6 +231,12 @@ EOF_T
 	assert_jq '[.complete, (.devices[0].errors | map([.code, .op]))]' '[false,[["incomplete","dp_owner_reopen"]]]'
 	assert_jq '.devices[0].verdict.reason | test("finding")' 'false'
 	[[ $stderr == *"vdpactl: /dev/vhost-vdpa-0: dp_owner_reopen: could not open the device again: Device or resource busy"* ]] || fail "$stderr"
+	# a data path that fails before its control round trip leaves nothing to check: said so
+	FAKE_VDPA_INJECT='ioctl:VHOST_SET_VRING_KICK@1=EIO' run -0 --separate-stderr fake sim-6.12 \
+		probe --timeout=0.3 --json vhost-vdpa-0
+	assert_jq '.devices[0].verdict.checks[] | select(.id == "mappings_dropped_on_close") | [.status, .observed, .evidence, .detail]' \
+		'["skipped",null,[],"not run: the data path did not complete its control round trip"]'
+	assert_jq '[.devices[0].probes[] | select(.id | startswith("dp_owner"))]' '[]'
 }
 
 @test "probe --datapath: usage errors; off and auto on a non-simulator record why nothing ran" {
