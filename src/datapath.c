@@ -739,9 +739,9 @@ static int read_pfns(struct dp_ctx *c, uint64_t *pfn)
 }
 
 /*
- * Before the close, with the PA guard: lock the data pages (still pinned by the mapping) and
- * note where they are, so that the check can show afterwards that nothing moved. 0, or -1 with
- * the reason in @out->owner_detail.
+ * Before the close, where the parent's entries name physical pages: lock the data pages (still
+ * pinned by the mapping) and note where they are, so that the check can show afterwards that
+ * nothing moved. 0, or -1 with the reason in @out->owner_detail.
  */
 static int owner_pin_down(struct dp_ctx *c, struct dp_outcome *out)
 {
@@ -802,7 +802,7 @@ static int owner_reopen(struct dp_ctx *c, struct vdpa_device *d, int vmajor, str
 	return 0;
 }
 
-/* The round trip of the new owner, a reset, and (PA guard) the proof that no page moved. */
+/* The round trip of the new owner, a reset, and (physical entries) the proof that no page moved. */
 static void owner_verify(struct dp_ctx *c, struct vdpa_device *d, const struct dp_params *p,
 			 struct dp_outcome *out)
 {
