@@ -11,13 +11,28 @@ zpty -w z "fpath=($1 \$fpath); fpath=(\${fpath:#}); autoload -Uz compinit; compi
 zpty -w z 'typeset -gA _cap_matches; compadd() { local -a _cap_a; builtin compadd -O _cap_a "$@"; local x; for x in $_cap_a; do _cap_matches[$x]=1; done; builtin compadd "$@" }'
 zpty -w z 'comppostfuncs=(_cap_end); _cap_end() { compstate[insert]=""; compstate[list]=""; print -rl -- "" "<<""BEGIN>>" ${(ko)_cap_matches} "<<""END>>" }'
 zpty -w z "bindkey '^I' complete-word"
-zpty -w -n z "$2"$'\t'
 # a deadline instead of a blocking read: a zsh that waits for input it never gets (a prompt of
 # its own) fails the test instead of hanging it. 'zpty -r -t' returns whatever has arrived, which
 # under load can be part of a line: the pieces are joined and only whole lines are looked at.
-local chunk line pending='' out=() on=0 done=0
+local chunk line pending='' out=() on=0 done=0 ready=0
 integer deadline=$((SECONDS + ${ZPTY_TIMEOUT:-60}))
-while ((!done && SECONDS < deadline)); do
+# the line and its TAB go only to a zsh that has run all of the above and is back at its
+# prompt: typed ahead while compinit still runs, they could reach zle before it is set up
+zpty -w z 'print -r -- "<<""READY>>"'
+while ((!ready && SECONDS < deadline)); do
+	if ! zpty -r -t z chunk; then
+		sleep 0.05
+		continue
+	fi
+	pending+=$chunk
+	while ((!ready)) && [[ $pending == *$'\n'* ]]; do
+		line=${pending%%$'\n'*}
+		pending=${pending#*$'\n'}
+		[[ $line == *'<<READY>>'* ]] && ready=1
+	done
+done
+((ready)) && zpty -w -n z "$2"$'\t'
+while ((ready && !done && SECONDS < deadline)); do
 	if ! zpty -r -t z chunk; then
 		sleep 0.05
 		continue
@@ -35,6 +50,10 @@ while ((!done && SECONDS < deadline)); do
 done
 zpty -d z
 rm -f ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump
+if ((!ready)); then
+	print -ru2 -- "zsh-complete: zsh was not ready for the line within ${ZPTY_TIMEOUT:-60} s"
+	exit 1
+fi
 if ((!done)); then
 	print -ru2 -- "zsh-complete: no end of the completion list within ${ZPTY_TIMEOUT:-60} s"
 	exit 1
