@@ -16,37 +16,33 @@ zpty -w z "bindkey '^I' complete-word"
 # under load can be part of a line: the pieces are joined and only whole lines are looked at.
 local chunk line pending='' out=() on=0 done=0 ready=0
 integer deadline=$((SECONDS + ${ZPTY_TIMEOUT:-60}))
+# next_line: the next whole line zsh printed, in $line, without carriage returns and CSI
+# sequences; status 1 at the deadline
+next_line() {
+	while [[ $pending != *$'\n'* ]]; do
+		((SECONDS < deadline)) || return 1
+		if zpty -r -t z chunk; then
+			pending+=$chunk
+		else
+			sleep 0.05
+		fi
+	done
+	line=${pending%%$'\n'*}
+	pending=${pending#*$'\n'}
+	line=${line//$'\r'/}
+	line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
+}
 # the line and its TAB go only to a zsh that has run all of the above and is back at its
 # prompt: typed ahead while compinit still runs, they could reach zle before it is set up
 zpty -w z 'print -r -- "<<""READY>>"'
-while ((!ready && SECONDS < deadline)); do
-	if ! zpty -r -t z chunk; then
-		sleep 0.05
-		continue
-	fi
-	pending+=$chunk
-	while ((!ready)) && [[ $pending == *$'\n'* ]]; do
-		line=${pending%%$'\n'*}
-		pending=${pending#*$'\n'}
-		[[ $line == *'<<READY>>'* ]] && ready=1
-	done
+while next_line; do
+	[[ $line == *'<<READY>>'* ]] && { ready=1; break }
 done
 ((ready)) && zpty -w -n z "$2"$'\t'
-while ((ready && !done && SECONDS < deadline)); do
-	if ! zpty -r -t z chunk; then
-		sleep 0.05
-		continue
-	fi
-	pending+=$chunk
-	while ((!done)) && [[ $pending == *$'\n'* ]]; do
-		line=${pending%%$'\n'*}
-		pending=${pending#*$'\n'}
-		line=${line//$'\r'/}
-		line=${line//$'\e'\[[0-9;?]#[a-zA-Z]/}
-		[[ $line == *'<<END>>'* ]] && { done=1; break }
-		((on)) && [[ -n $line ]] && out+=("$line")
-		[[ $line == *'<<BEGIN>>'* ]] && on=1
-	done
+while ((ready)) && next_line; do
+	[[ $line == *'<<END>>'* ]] && { done=1; break }
+	((on)) && [[ -n $line ]] && out+=("$line")
+	[[ $line == *'<<BEGIN>>'* ]] && on=1
 done
 zpty -d z
 rm -f ${TMPDIR:-/tmp}/zsh-complete.$$.zcompdump
