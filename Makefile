@@ -156,7 +156,7 @@ demo: deps
 .PHONY: check-run unit
 TEST_ENV = SAN=$(SAN) OBJDIR=$(OBJDIR) VDPACTL=$(CURDIR)/$(VDPACTL) HOLDER=$(CURDIR)/tests/vm/holder \
 	VDPACTL_HOOKS=$(CURDIR)/vdpactl-testhooks MANPAGE=$(CURDIR)/$(MANPAGE)
-check-run: all unit vdpactl-testhooks tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-kernels
+check-run: all unit vdpactl-testhooks tests/fake/libfakevdpa.so tests/fake/selftest tests/vm/holder vm-tools vm-kernels
 	@$(TEST_ENV) tests/run-tests.sh
 
 # For packagers (dh_auto_test) and the edit-compile-test loop: no apt-get, no root, no QEMU, no

@@ -140,11 +140,9 @@ command -v parallel >/dev/null && bats_jobs=(--jobs 4)
 # more CPU than these tests on 2 cores: measured 50 s against 79 s with --jobs 4)
 [[ ${QUICK:-0} == 1 && ${#bats_jobs[@]} -gt 0 ]] && bats_jobs=(--jobs 2 --no-parallelize-within-files)
 
-# The real layer's tests, one at a time: they only read the guests' saved results, and bats' own
-# parallel machinery costs more than it saves (65 tests against saved results, VM_REUSE=1:
-# 49 s one at a time, 64 s with --jobs 2, 56 s with --jobs 4).
+# The real layer: both guests, then two bats processes (tests/vm/real-layer.sh)
 real_layer() {
-	bats --tap tests/bats/real_*.bats
+	tests/vm/real-layer.sh
 }
 
 # The real-kernel layer spends most of its time waiting for two QEMU guests: with other layers

@@ -180,7 +180,7 @@ vdpactl.prom"
 
 # free_port: a TCP port nobody listens on, on 127.0.0.1
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 @test "a real node exporter serves the textfile and a real Prometheus answers a PromQL query" {

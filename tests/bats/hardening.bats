@@ -38,7 +38,7 @@ load helpers
 	local f=$BATS_TEST_TMPDIR/$'x\xffy'
 	touch "$f"
 	run -2 --separate-stderr fake sim-6.12 show -j "$f"
-	python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8","strict")); assert d["devices"][0]["char_device"].endswith("x\ufffdy"), d' <<<"$output" ||
+	/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8","strict")); assert d["devices"][0]["char_device"].endswith("x\ufffdy"), d' <<<"$output" ||
 		fail "not strict UTF-8 JSON: $output"
 	assert_schema
 	[[ $stderr == *'/x\xffy: not a vhost-vdpa character device (a regular file)' ]] || fail "stderr: $stderr"

@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared setup for the bats layers: the binary under test, the fake kernel, JSON checks.
 bats_require_minimum_version 1.5.0
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+load assert_libs
 load table
 
 TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)

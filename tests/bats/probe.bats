@@ -114,7 +114,7 @@ EOF_T
 	# unit-tested); the record states the wait
 	run -0 --separate-stderr fake sim-6.12 probe --all --json
 	# the fake's disk is zeros: a READ reports the CRC-32 of 512 zero bytes
-	zeros=$(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
+	zeros=$(/usr/bin/python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
 	assert_jq '[.devices[].probes[] | select(.id == "dp_after_reset" or .id == "dp_compat_after_reset") | [.id, .status, (.detail | sub("within [0-9.]+ s"; "within N s"))]]' '[["dp_after_reset","pass","60-byte frame sent on TX queue 1 came back on RX queue 0"],["dp_compat_after_reset","fail","no frame came back on RX queue 0 within N s"],["dp_after_reset","pass","READ of sector 0 completed: status OK, the 512 bytes of the first READ, crc32 '"$zeros"'"],["dp_compat_after_reset","fail","the READ of sector 0 did not complete within N s"]]'
 	assert_jq '[.devices[].probes[] | select(.id == "dp_compat_after_reset") | .detail | capture("within (?<s>[0-9.]+) s").s | tonumber | . >= 0.25 and . <= 2] | all' 'true'
 	run -0 fake sim-6.12 probe --all --timeout=0.3
@@ -163,7 +163,7 @@ EOF_T
 # and vhost_vdpa_remove_as() never calls .set_map), the simulators do not.
 @test "probe: closed-owner check: VDUSE reaches the old owner's buffers, a finding; simulators do not" {
 	local log=$BATS_TEST_TMPDIR/fake.log zeros finding
-	zeros=$(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
+	zeros=$(/usr/bin/python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')
 	finding="; finding: a new owner reached the closed owner's buffers (mappings outlive their owner)"
 	FAKE_VDPA_LOG=$log run -10 --separate-stderr fake vduse-6.12 probe --datapath=force --timeout=0.3 --json vhost-vdpa-0
 	assert_schema

@@ -9,8 +9,7 @@
 # One boot per kernel for the whole real layer (real_vm.bash, shared with real_kernel.bats);
 # the commands are real_vm_commands' dp_* lines. CI=true never skips.
 bats_require_minimum_version 1.5.0
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+load assert_libs
 load real_vm
 
 setup_file() {
@@ -19,6 +18,7 @@ setup_file() {
 
 setup() {
 	[ -z "$VM_SKIP" ] || skip "$VM_SKIP"
+	real_vm_index
 }
 
 # res KERNEL auto|force|identity|off|dmesg: load that command's results (real_vm_commands) into
@@ -86,7 +86,7 @@ verdicts() {
 	res 6.12 auto
 	run jq -r '.devices[] | select(.name == "blk0") | .verdict.checks[] | select(.id == "datapath_after_reset") | .detail' <<<"$output"
 	# the simulator's RAM disk is zeros: the CRC-32 of 512 zero bytes
-	assert_output "survived after the reset: READ of sector 0 completed: status OK, the 512 bytes of the first READ, crc32 $(python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')"
+	assert_output "survived after the reset: READ of sector 0 completed: status OK, the 512 bytes of the first READ, crc32 $(/usr/bin/python3 -c 'import zlib; print("0x%08x" % zlib.crc32(bytes(512)))')"
 }
 
 @test "6.12: vp_vdpa with --datapath=force survives with and without IOTLB_PERSIST: trusted (verified)" {
@@ -167,17 +167,19 @@ owner_check_dropped() {
 }
 
 @test "every JSON document from the real kernels is valid against the schema" {
-	local k name cmd dir=$BATS_TEST_TMPDIR/docs n=0
-	mkdir -p "$dir"
+	local k i
+	local -a docs=() legend=()
 	# every vdpactl --json command of real_vm_commands, on both kernels: one validator run
 	for k in 6.1 6.12; do
 		need_boot "$k"
-		while IFS=$'\t' read -r name cmd; do
-			[[ $cmd == *" --json"* ]] || continue
-			cp "$(result "$k" "$name" stdout)" "$dir/$k-$name.json"
-			n=$((n + 1))
-		done < <(real_vm_commands)
+		for ((i = 0; i < ${#REAL_VM_NAMES[@]}; i++)); do
+			[[ ${REAL_VM_COMMANDS[i]} == *" --json"* ]] || continue
+			result_path "$k" "${REAL_VM_NAMES[i]}" stdout
+			docs+=("$REPLY")
+			legend+=("$REPLY: $k ${REAL_VM_NAMES[i]}")
+		done
 	done
-	((n == 50)) || fail "expected 25 vdpactl --json commands per kernel, found $n in all"
-	run -0 /usr/bin/python3 "$ROOT/tests/validate-json.py" "$dir"/*.json
+	((${#docs[@]} == 50)) || fail "expected 25 vdpactl --json commands per kernel, found ${#docs[@]} in all"
+	run /usr/bin/python3 "$ROOT/tests/validate-json.py" "${docs[@]}"
+	((status == 0)) || fail "$(printf '%s\n' "$output" "the documents:" "${legend[@]}")"
 }

@@ -5,12 +5,16 @@
 # 6.1 and 6.12 at once, each running every command below, in one QEMU run per kernel. The
 # results go to $VM_OUT if set, else to $BATS_RUN_TMPDIR/real-vm; a second file in the same bats
 # run finds them there (a lock, and a marker in $BATS_RUN_TMPDIR) and boots nothing. Running a single
-# file still boots both kernels with every command.
+# file still boots both kernels with every command. tests/vm/real-layer.sh (make check, make
+# check-real) boots with the same functions itself and starts each kernel's tests as soon as its
+# guest is done (VM_READY=1).
 #
 # Environment: VDPACTL (default ./vdpactl), HOLDER (default tests/vm/holder, built if missing),
-#   VM_OUT (keep results there), VM_REUSE=1 (with VM_OUT: test the results an earlier boot left
-#   there, boot nothing; for work on the assertions), VM_TIMEOUT (seconds per boot, default 360),
-#   CI=true (never skip: no QEMU is a failure).
+#   VDPACTL_HOOKS (default ./vdpactl-testhooks, built if missing), VM_TOOLS (default
+#   build/vm-tools: make vm-tools), VM_OUT (keep results there), VM_REUSE=1 (with VM_OUT: test
+#   the results an earlier boot left there, boot nothing; for work on the assertions),
+#   VM_READY=1 (with VM_OUT: the caller boots, never boot here), VM_TIMEOUT (seconds per boot,
+#   default 360), CI=true (never skip: no QEMU is a failure).
 
 # Commands run in each guest, in order: "name<TAB>command". Names are how tests find results.
 # real_kernel.bats uses all but the dp_* ones; real_datapath.bats the dp_* ones (before the
@@ -29,13 +33,13 @@ vdpa_config_net0	vdpa -j dev config show net0
 vdpa_config_vpnet0	vdpa -j dev config show vpnet0
 probe_json	vdpactl probe --all --json --datapath=off
 probe_text	vdpactl probe --all --datapath=off
-probe_auto_json	vdpactl probe --all --timeout 1 --json
+probe_auto_json	vdpactl probe --all --timeout 0.5 --json
 check_req	vdpactl check --require iotlb_persist
-check_probe_json	vdpactl check --probe --timeout 1 --require iotlb_persist --json
-dp_force	vdpactl probe --all --datapath=force --timeout 1 --json
-dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl-testhooks probe --timeout 1 --json vhost-vdpa-0
-dp_identity_prod	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 1 --json vhost-vdpa-0
-gate_force	vdpactl check --require iotlb_persist --probe --datapath=force --timeout 1
+check_probe_json	vdpactl check --probe --timeout 0.5 --require iotlb_persist --json
+dp_force	vdpactl probe --all --datapath=force --timeout 0.5 --json
+dp_identity	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl-testhooks probe --timeout 0.5 --json vhost-vdpa-0
+dp_identity_prod	VDPACTL_TEST_UNSAFE_IDENTITY_IOVA=1 vdpactl probe --timeout 0.5 --json vhost-vdpa-0
+gate_force	vdpactl check --require iotlb_persist --probe --datapath=force --timeout 0.5
 check_json	vdpactl check --json
 metrics_list	vdpactl metrics
 metrics_show	vdpactl metrics --from=show
@@ -75,7 +79,7 @@ vdpa_config_vpblk0	vdpa -j dev config show vpblk0
 vdpa_dev_nosuch	vdpa -j dev show nosuch
 vdpa_mgmt_nosuch	vdpa mgmtdev show pci/0000:00:09.0
 big_vduse	vduse-mk vduse0 2 300000044 1 0008000000000000000000007e0000000000000000020000 && vdpa dev add mgmtdev vduse name vduse0
-big_sims	i=1; while [ $i -le 60 ]; do vdpa dev add mgmtdev vdpasim_net name s$i || exit 1; i=$((i + 1)); done
+big_sims	nlprobe $(i=1; while [ $i -le 60 ]; do echo "new-dev=s$i@vdpasim_net"; i=$((i + 1)); done) || exit 1; i=1; while [ $i -le 60 ]; do [ -e /sys/bus/vdpa/devices/s$i ] || { echo "s$i was not added" >&2; exit 1; }; i=$((i + 1)); done
 big_nlprobe	nlprobe dump-mgmtdev dump-dev dump-config get-dev=vduse0 get-config=vduse0 get-mgmtdev=vduse
 big_nlprobe16k	nlprobe -b 16384 dump-dev dump-config
 big_sysfs	nlprobe sysfs
@@ -87,24 +91,24 @@ vduse_list	vdpactl list --json
 vduse_show	vdpactl show --json vblk0
 vduse_show_text	vdpactl show vblk0
 vduse_probe	vdpactl probe --json vblk0
-vduse_force	vdpactl probe --datapath=force --timeout 1 --json vblk0
-vduse_check	vdpactl check --probe --datapath=force --timeout 1 vblk0
+vduse_force	vdpactl probe --datapath=force --timeout 0.5 --json vblk0
+vduse_check	vdpactl check --probe --datapath=force --timeout 0.5 vblk0
 vduse_stop	p=$(cat /tmp/qsd-vstop0.pid); kill -STOP $p && grep '^State:' /proc/$p/status >&2 && read -r t0 _ </proc/uptime && vdpactl show --json vstop0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
-vduse_raw_open	echo 2 >/sys/class/vduse/vstop0/msg_timeout && n=/dev/$(ls /sys/bus/vdpa/devices/vstop0 | grep vhost-vdpa); for i in 1 2; do read -r t0 _ </proc/uptime; sh -c "exec 3<$n" 2>&1; read -r t1 _ </proc/uptime; echo "open $i: $t0 $t1"; done
+vduse_raw_open	echo 1 >/sys/class/vduse/vstop0/msg_timeout && n=/dev/$(ls /sys/bus/vdpa/devices/vstop0 | grep vhost-vdpa); for i in 1 2; do read -r t0 _ </proc/uptime; sh -c "exec 3<$n" 2>&1; read -r t1 _ </proc/uptime; echo "open $i: $t0 $t1"; done
 vduse_broken	kill -CONT $(cat /tmp/qsd-vstop0.pid) && sleep 0.2 && vdpactl show --json vstop0
 vduse_gone	kill -9 $(cat /tmp/qsd-vgone0.pid) && sleep 0.2 && read -r t0 _ </proc/uptime && vdpactl probe --json vgone0; rc=$?; read -r t1 _ </proc/uptime; echo "rc $rc seconds $t0 $t1" >&2; exit $rc
 EOF
 }
 
 # real_vm_setup: sets ROOT, VDPACTL, VM_RESULTS, NLPROBE, VM_SKIP; boots unless this bats run
-# already did.
+# already did, or VM_READY=1 says the caller (tests/vm/real-layer.sh) boots.
 real_vm_setup() {
 	export ROOT
 	ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	export VDPACTL="${VDPACTL:-$ROOT/vdpactl}"
 	export VM_RESULTS="${VM_OUT:-$BATS_RUN_TMPDIR/real-vm}"
 	export VM_SKIP=""
-	export NLPROBE="$VM_RESULTS/tools/host/nlprobe"
+	export NLPROBE="${VM_TOOLS:-$ROOT/build/vm-tools}/host/nlprobe"
 
 	if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
 		if [ "${CI:-}" = true ]; then
@@ -115,6 +119,8 @@ real_vm_setup() {
 		return 0
 	fi
 	[ -x "$VDPACTL" ] || { echo "VDPACTL=$VDPACTL is not an executable (run make first)" >&2; return 1; }
+	# tests/vm/real-layer.sh built the tools and boots; a guest that failed is need_boot's to say
+	[ "${VM_READY:-0}" = 1 ] && [ -n "${VM_OUT:-}" ] && return 0
 
 	mkdir -p "$VM_RESULTS"
 	# The marker lives in this run's own directory (new for every bats run); the lock and the
@@ -138,8 +144,9 @@ real_vm_setup() {
 	if [ "${VM_REUSE:-0}" = 1 ] && [ -n "${VM_OUT:-}" ] && [ -r "$VM_OUT/run-vm-6.1.rc" ] &&
 		[ -r "$VM_OUT/run-vm-6.12.rc" ]; then
 		echo "# real layer: the results of an earlier boot in $VM_OUT (VM_REUSE=1)" >&3
+		real_vm_tools 2>"$VM_RESULTS/setup.err" || rc=$?
 	else
-		real_vm_boot 2>"$VM_RESULTS/setup.err" {lock}>&- || rc=$?
+		{ real_vm_prepare && real_vm_boot; } 2>"$VM_RESULTS/setup.err" {lock}>&- || rc=$?
 	fi
 	if [ "$rc" -eq 0 ]; then
 		echo booted >"$marker"
@@ -151,57 +158,59 @@ real_vm_setup() {
 	return "$rc"
 }
 
-real_vm_boot() {
-	local tools="$VM_RESULTS/tools"
-	mkdir -p "$tools/guest" "$tools/host"
-	local holder="${HOLDER:-$ROOT/tests/vm/holder}"
-	if ! [ -x "$holder" ] || [ "$ROOT/tests/vm/holder.c" -nt "$holder" ]; then
-		holder="$tools/guest/holder"
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$holder" \
-			"$ROOT/tests/vm/holder.c" || { echo "cannot build the static holder" >&2; return 1; }
-	fi
+# real_vm_tools: the helpers the guests and the conformance tests run (make vm-tools: nothing to
+# do when they are current) and the fake kernel
+real_vm_tools() {
+	make -s -C "$ROOT" vm-tools tests/fake/libfakevdpa.so >/dev/null ||
+		{ echo "cannot build the real layer's tools (make vm-tools tests/fake/libfakevdpa.so)" >&2; return 1; }
+}
 
-	# measuring helpers of the fake kernel: static for the guest, dynamic (under the fake) for
-	# the host; and the fake itself, for the conformance tests
-	# the LD_PRELOAD logger of the guest's QEMU's vhost ioctls (what it acks)
-	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -shared -fPIC -o "$tools/guest/vhost-log.so" \
-		"$ROOT/tests/vm/vhost-log.c" -ldl || { echo "cannot build tests/vm/vhost-log.c" >&2; return 1; }
-	cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/nlprobe" \
-		"$ROOT/tests/fake/nlprobe.c" &&
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -static -o "$tools/guest/vduse-mk" \
-			"$ROOT/tests/fake/vduse-mk.c" &&
-		cc -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -o "$NLPROBE" \
-			"$ROOT/tests/fake/nlprobe.c" ||
-		{ echo "cannot build tests/fake/nlprobe.c or vduse-mk.c" >&2; return 1; }
-	make -s -C "$ROOT" tests/fake/libfakevdpa.so >/dev/null ||
-		{ echo "cannot build the fake kernel (make tests/fake/libfakevdpa.so)" >&2; return 1; }
+# real_vm_prepare: needs ROOT, VDPACTL and VM_RESULTS. The tools, the holder and the test build
+# (HOLDER and VDPACTL_HOOKS when given, else built if missing), the command list (names and
+# commands in VM_RESULTS) and both kernels (build-kernel.sh: cached after the first build).
+real_vm_prepare() {
+	mkdir -p "$VM_RESULTS"
+	real_vm_tools || return 1
+	REAL_VM_HOLDER=${HOLDER:-$ROOT/tests/vm/holder}
 	# the test build (VDPACTL_TEST_HOOKS) for the identity-IOVA trap; never the shipped binary
-	local hooks="${VDPACTL_HOOKS:-$ROOT/vdpactl-testhooks}"
-	[ -x "$hooks" ] || make -s -C "$ROOT" vdpactl-testhooks >/dev/null ||
-		{ echo "cannot build vdpactl-testhooks" >&2; return 1; }
-
+	REAL_VM_HOOKS=${VDPACTL_HOOKS:-$ROOT/vdpactl-testhooks}
+	if [ -z "${HOLDER:-}" ]; then
+		make -s -C "$ROOT" tests/vm/holder >/dev/null || { echo "cannot build the static holder" >&2; return 1; }
+	fi
+	if ! [ -x "$REAL_VM_HOOKS" ] && [ -z "${VDPACTL_HOOKS:-}" ]; then
+		make -s -C "$ROOT" vdpactl-testhooks >/dev/null || { echo "cannot build vdpactl-testhooks" >&2; return 1; }
+	fi
+	local f
+	for f in "$VDPACTL" "$REAL_VM_HOLDER" "$REAL_VM_HOOKS"; do
+		[ -x "$f" ] || { echo "$f: not an executable" >&2; return 1; }
+	done
 	real_vm_commands | cut -f1 >"$VM_RESULTS/names"
 	real_vm_commands | cut -f2- >"$VM_RESULTS/commands"
-
-	# Kernels first (a cold build takes minutes and both cores), then both boots at once.
+	# a cold build takes minutes and both cores: before any boot
 	"$ROOT/tests/vm/build-kernel.sh" all >/dev/null 2>"$VM_RESULTS/build-kernel.log" || {
 		cat "$VM_RESULTS/build-kernel.log" >&2
 		return 1
 	}
-	local k
-	for k in 6.1 6.12; do
-		(
-			rc=0
-			"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$holder" \
-				--add "$hooks" --add "$tools/guest/vhost-log.so" --add "$ROOT/tests/vm/qmp" \
-				--add "$ROOT/tests/vm/qtest-virtio-net" --qemu \
-				--add "$tools/guest/nlprobe" --add "$tools/guest/vduse-mk" \
-				--add "$(command -v qemu-storage-daemon)" \
-				--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
-				--timeout "${VM_TIMEOUT:-360}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
-			echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
-		) &
-	done
+}
+
+# real_vm_boot_kernel KERNEL: one boot with every command (after real_vm_prepare); the exit
+# status in VM_RESULTS/run-vm-KERNEL.rc, run-vm.sh's messages in run-vm-KERNEL.log
+real_vm_boot_kernel() {
+	local k=$1 tools="${VM_TOOLS:-$ROOT/build/vm-tools}/guest" rc=0
+	"$ROOT/tests/vm/run-vm.sh" --kernel "$k" --binary "$VDPACTL" --add "$REAL_VM_HOLDER" \
+		--add "$REAL_VM_HOOKS" --add "$tools/vhost-log.so" --add "$ROOT/tests/vm/qmp" \
+		--add "$ROOT/tests/vm/qtest-virtio-net" --qemu \
+		--add "$tools/nlprobe" --add "$tools/vduse-mk" \
+		--add "$(command -v qemu-storage-daemon)" \
+		--commands "$VM_RESULTS/commands" --out "$VM_RESULTS/$k" \
+		--timeout "${VM_TIMEOUT:-360}" 2>"$VM_RESULTS/run-vm-$k.log" || rc=$?
+	echo "$rc" >"$VM_RESULTS/run-vm-$k.rc"
+}
+
+# real_vm_boot: both kernels at once
+real_vm_boot() {
+	real_vm_boot_kernel 6.1 &
+	real_vm_boot_kernel 6.12 &
 	wait
 }
 
@@ -217,31 +226,75 @@ need_boot() {
 	fi
 }
 
-# result KERNEL NAME stdout|stderr|rc: path of a command's captured output.
-# (The names are read once per test process, without a process per lookup.)
-declare -gA RESULT_NO=()
-result() {
-	local n name
-	if ((${#RESULT_NO[@]} == 0)); then
-		n=0
-		while IFS= read -r name; do
-			n=$((n + 1))
-			RESULT_NO[$name]=$n
-		done <"$VM_RESULTS/names"
+# bats runs a debug trap before every shell command of a test (about 0.2 ms each here, 150
+# times a plain shell's cost), so lookups here are table reads, not loops over files, and the
+# tables are filled once per test in the test's own shell (real_vm_index, from setup), not again
+# in each $(...) subshell.
+#
+# real_vm_index: RESULT_NO (command name -> line number in VM_RESULTS/names) and CHARDEV
+# ("KERNEL vdpa-name" -> its /dev/vhost-vdpa-N, from each guest's devices file). Each table is a
+# bash assignment made once by awk from its file (index_file) and sourced by every test.
+# REAL_VM_NAMES and REAL_VM_COMMANDS: the names and command lines the guests ran, in order.
+declare -gA RESULT_NO=() CHARDEV=()
+declare -ga REAL_VM_NAMES=() REAL_VM_COMMANDS=()
+real_vm_index() {
+	local k
+	[ -r "$VM_RESULTS/names" ] || return 0
+	mapfile -t REAL_VM_NAMES <"$VM_RESULTS/names"
+	mapfile -t REAL_VM_COMMANDS <"$VM_RESULTS/commands"
+	index_file "$VM_RESULTS/names" '/^[a-z0-9_]+$/ { printf "[%s]=%d ", $1, NR; next }
+		{ print "real_vm_index: bad command name " $0 > "/dev/stderr"; exit 1 }
+		BEGIN { printf "RESULT_NO=(" } END { print ")" }' || return 1
+	for k in 6.1 6.12; do
+		[ -r "$VM_RESULTS/$k/devices" ] || continue
+		index_file "$VM_RESULTS/$k/devices" '$1 ~ /^[a-z0-9]+$/ && $2 ~ /^\/dev\/vhost-vdpa-[0-9]+$/ {
+			printf "[\"%s %s\"]=%s ", k, $1, $2 }
+			BEGIN { printf "CHARDEV+=(" } END { print ")" }' -v k="$k" || return 1
+	done
+}
+
+# index_file FILE AWK-PROGRAM [AWK-OPTION...]: source FILE.bash, which awk makes from FILE when
+# it is missing or older (written to a temporary name and renamed: the other bats processes of
+# the layer read it at the same time)
+index_file() {
+	local src=$1 prog=$2
+	shift 2
+	if ! [ "$src.bash" -nt "$src" ]; then
+		awk "$@" "$prog" "$src" >"$src.bash.$$" && mv -f "$src.bash.$$" "$src.bash" || return 1
 	fi
-	n=${RESULT_NO[$2]:-}
+	# shellcheck disable=SC1090
+	source "$src.bash"
+}
+
+# result_path KERNEL NAME stdout|stderr|rc: the path of a command's captured output, in REPLY
+result_path() {
+	((${#RESULT_NO[@]} > 0)) || real_vm_index
+	local n=${RESULT_NO[$2]:-}
 	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
-	printf '%s/%s/%s.%s\n' "$VM_RESULTS" "$1" "$n" "$3"
+	REPLY=$VM_RESULTS/$1/$n.$3
+}
+
+# vm_command NAME: the command line the guests ran for NAME, in REPLY
+vm_command() {
+	((${#RESULT_NO[@]} > 0)) || real_vm_index
+	local n=${RESULT_NO[$1]:-}
+	[ -n "$n" ] || { echo "no command named $1" >&2; return 1; }
+	REPLY=${REAL_VM_COMMANDS[n - 1]}
+}
+
+# result KERNEL NAME stdout|stderr|rc: the same, printed
+result() {
+	result_path "$@" || return 1
+	printf '%s\n' "$REPLY"
 }
 
 # load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
 load_result() {
 	need_boot "$1"
-	local base
-	base=$(result "$1" "$2" "") || return 1
-	output=$(<"${base}stdout")
-	stderr=$(<"${base}stderr")
-	status=$(<"${base}rc")
+	result_path "$1" "$2" "" || return 1
+	output=$(<"${REPLY}stdout")
+	stderr=$(<"${REPLY}stderr")
+	status=$(<"${REPLY}rc")
 	lines=()
 	[ -z "$output" ] || mapfile -t lines <<<"$output"
 }

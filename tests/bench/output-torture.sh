@@ -135,7 +135,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 bin=$work/vdpactl
 cp "$vdpactl" "$bin" || exit 2
-python3 "$root/tests/fake/gen-scenario.py" host 128 -o "$work/h128.json" || exit 2
+"$root/tests/fake/gen-scenario.py" host 128 -o "$work/h128.json" || exit 2
 
 scen_file() { [[ $1 == h128 ]] && echo "$work/h128.json" || echo "$scen_dir/$1.json"; }
 

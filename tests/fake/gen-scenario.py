@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Generate fake-kernel scenario files for large hosts (tests/fake/README.md, "Generated hosts").
 

@@ -17,6 +17,10 @@
  *   get-mgmtdev=[BUS/]DEV, get-dev=NAME, get-config=NAME
  *   get-dev-noname     DEV_GET doit without VDPA_ATTR_DEV_NAME
  *   cmd=N              an unknown vdpa command number (doit, empty)
+ *   new-dev=NAME@MGMTDEV  VDPA_CMD_DEV_NEW, as `vdpa dev add name NAME mgmtdev MGMTDEV` sends it
+ *                      for a management device without a bus (the simulators): adds a device
+ *                      (needs CAP_NET_ADMIN); many in one process cost the guest far less than
+ *                      one `vdpa` process each
  *   vq=NODE            open the vhost-vdpa NODE (it resets the device: never on a device in
  *                      use) and print GET_VQS_COUNT, GET_VRING_NUM and, per vq, the
  *                      GET_VRING_SIZE answer (6.9+) and the vq group (after SET_OWNER)
@@ -60,6 +64,7 @@
 #endif
 
 #define VDPA_CMD_MGMTDEV_GET 2
+#define VDPA_CMD_DEV_NEW 3
 #define VDPA_CMD_DEV_GET 5
 #define VDPA_CMD_DEV_CONFIG_GET 6
 #define A_BUS 1
@@ -618,6 +623,12 @@ static void step(const char *s)
 			 0);
 	} else if (!strcmp(s, "get-dev-noname")) {
 		transact(label, family, VDPA_CMD_DEV_GET, 1, NLM_F_ACK, NULL, 0, NULL, 0);
+	} else if (!strncmp(s, "new-dev=", 8) && strchr(v + 1, '@')) {
+		char name[128];
+		const char *at = strchr(v + 1, '@');
+
+		snprintf(name, sizeof(name), "%.*s", (int)(at - v - 1), v + 1);
+		transact(label, family, VDPA_CMD_DEV_NEW, 1, NLM_F_ACK, name, A_NAME, at + 1, A_MGMT);
 	} else if (!strncmp(s, "cmd=", 4)) {
 		transact(label, family, (uint8_t)atoi(v + 1), 1, NLM_F_ACK, NULL, 0, NULL, 0);
 	} else {

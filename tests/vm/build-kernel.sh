@@ -33,9 +33,14 @@ EOF
 # Install the given Debian packages if any is missing; `apt-get update` only if that fails.
 ensure_packages() {
 	local missing=() p
+	local -A ok=()
+	# one dpkg-query for all (a warm run's cost is mostly process starts)
+	while read -r p; do
+		ok[$p]=1
+	done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+		sed -n 's/^\([^ ]*\) install ok installed$/\1/p')
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
+		[ -n "${ok[$p]:-}" ] || missing+=("$p")
 	done
 	[ "${#missing[@]}" -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root or install them)"

@@ -20,8 +20,9 @@
 #
 # The guest creates: net0 (vdpasim_net), blk0 (vdpasim_blk), vpnet0 and vpblk0 (vp_vdpa on
 # QEMU's virtio-net-pci and virtio-blk-pci behind an emulated Intel IOMMU). Results travel on a
-# second serial port (console fallback) as framed base64 with sha256 sums; the host checks
-# that every expected frame arrived intact.
+# second serial port (console fallback) as framed base64 with sha256 sums: the setup's log and
+# device list first, then one gzipped tar of every command's results; the host checks that every
+# frame arrived intact and that the archive holds exactly the expected files.
 # Exit status: 0 all results retrieved (whatever the commands' own exit codes), 1 failure
 # (panic, timeout, missing or corrupt results), 2 usage error.
 set -euo pipefail
@@ -102,7 +103,8 @@ kernel=$("$here/build-kernel.sh" "$kernel_version" | tail -n 1)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 rm -f "$out"/*.stdout "$out"/*.stderr "$out"/*.rc "$out"/devices "$out"/setup.log \
-	"$out"/dmesg "$out"/console.log "$out"/qemu.log "$out"/timing "$out"/results.serial
+	"$out"/dmesg "$out"/console.log "$out"/qemu.log "$out"/timing "$out"/results.serial \
+	"$out"/results.tgz
 work=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-vm.XXXXXX")
 qemu_pid=""
 cleanup() {
@@ -116,54 +118,68 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- initramfs --------------------------------------------------------------------------------
+# Two archives, concatenated: the base (busybox, vdpa, vdpactl, the --add programs, their
+# libraries, with --qemu QEMU), cached, and this run's own (/init, the commands, the sanitizer
+# settings, the run id). The base is built with as few processes as possible (each costs about
+# 5 ms here): one ldd and one cp for all libraries, busybox's applets as symlink entries written
+# by printf.
 root="$work/root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,run,etc}
+run="$work/run"
+mkdir -p "$run"
 
-# Copy a file to the same absolute path under $root (dereferencing symlinks).
-copy_abs() {
-	mkdir -p "$root$(dirname "$1")"
-	cp -L "$1" "$root$1"
+# libs_of FILE...: the shared libraries and the dynamic loader the files need, one path a line
+# (nothing for a static program)
+libs_of() {
+	{ ldd "$@" 2>/dev/null || true; } |
+		sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' | LC_ALL=C sort -u
 }
-# Copy the shared libraries (and the dynamic loader) a program needs, at their absolute paths.
-copy_libs() {
-	local lib
-	ldd "$1" >/dev/null 2>&1 || return 0 # static
-	while read -r lib; do
-		copy_abs "$lib"
-	done < <(ldd "$1" | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+# put_files DIR FILE...: copy the files to the same absolute paths under DIR (symlinks
+# dereferenced)
+put_files() {
+	local dir=$1
+	shift
+	[ $# -eq 0 ] || cp -L --parents -t "$dir" -- "$@"
 }
-# Install PROGRAM as GUEST_PATH with its libraries.
-add_program() {
-	mkdir -p "$root$(dirname "$2")"
-	cp -L "$1" "$root$2"
-	chmod 0755 "$root$2"
-	copy_libs "$1"
+# install_programs DIR SRC GUEST_PATH [SRC GUEST_PATH]...: the programs at their guest paths,
+# and the libraries they need
+install_programs() {
+	local dir=$1 i
+	shift
+	local -a args=("$@") srcs=()
+	for ((i = 0; i < ${#args[@]}; i += 2)); do
+		mkdir -p "$dir$(dirname "${args[i + 1]}")"
+		cp -L "${args[i]}" "$dir${args[i + 1]}"
+		chmod 0755 "$dir${args[i + 1]}"
+		srcs+=("${args[i]}")
+	done
+	local -a libs
+	mapfile -t libs < <(libs_of "${srcs[@]}")
+	put_files "$dir" "${libs[@]}"
 }
 
-cp /bin/busybox "$root/bin/busybox"
-while read -r applet; do
-	[ -e "$root/$applet" ] || [ -L "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
-done < <("$root/bin/busybox" --list-full | grep -v '^bin/busybox$')
-rm -f "$root/usr/sbin/vdpa" "$root/usr/bin/vdpactl"
-add_program /usr/sbin/vdpa /usr/sbin/vdpa
-add_program "$binary" /usr/bin/vdpactl
+progs=(/usr/sbin/vdpa /usr/sbin/vdpa "$binary" /usr/bin/vdpactl)
 for f in "${extra[@]}"; do
-	add_program "$f" "/usr/local/bin/$(basename "$f")"
+	progs+=("$f" "/usr/local/bin/$(basename "$f")")
 done
-tr -d '\r' <"$commands" >"$root/commands"
+qmod=/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
+qfiles=(/usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin)
+qprogs=()
+[ "$with_qemu" = 0 ] || qprogs=("$(command -v qemu-system-x86_64)" /usr/bin/qemu-system-x86_64 "$qmod" "$qmod")
+
+tr -d '\r' <"$commands" >"$run/commands"
 # Sanitizer settings of the host run reach the guest's commands too (make check SAN=1).
-: >"$root/env"
+: >"$run/env"
 for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 	if [ -n "${!v:-}" ]; then
-		printf "export %s='%s'\n" "$v" "${!v//\'/\'\\\'\'}" >>"$root/env"
+		printf "export %s='%s'\n" "$v" "${!v//\'/\'\\\'\'}" >>"$run/env"
 	fi
 done
 run_id="r$$x$RANDOM$RANDOM"
-printf '%s\n' "$run_id" >"$root/run-id"
+printf '%s\n' "$run_id" >"$run/run-id"
 # Number of commands = number of lines, counting a last line without a newline.
-ncmd=$(awk 'END { print NR }' "$root/commands")
+ncmd=$(awk 'END { print NR }' "$run/commands")
 
-cat >"$root/init" <<'INIT'
+cat >"$run/init" <<'INIT'
 #!/bin/sh
 # Guest side of tests/vm/run-vm.sh.
 export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/tmp
@@ -238,76 +254,132 @@ read -r t1 _ </proc/uptime
 echo "vm: setup done at ${t1}s"
 
 . /env
+# The commands' results stay in /run/res until the end and travel as one gzipped tar: a frame
+# per file cost three frames' process starts per command under TCG (about 0.15 s each). A
+# command that never ends still shows on the console ("vm: [N] start").
+R=/run/res
+mkdir -p $R
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
 	n=$((n + 1))
 	echo "vm: [$n] start: $line"
 	read -r c0 _ </proc/uptime
-	(cd /tmp && exec sh -c "$line") </dev/null >/tmp/$n.stdout 2>/tmp/$n.stderr
+	(cd /tmp && exec sh -c "$line") </dev/null >$R/$n.stdout 2>$R/$n.stderr
 	rc=$?
 	read -r c1 _ </proc/uptime
-	echo "command_$n=$c0-$c1" >>/tmp/cmdtimes
-	echo "$rc" >/tmp/$n.rc
+	echo "command_$n=$c0-$c1" >>/run/cmdtimes
+	echo "$rc" >$R/$n.rc
 	echo "vm: [$n] rc=$rc"
-	emit $n.stdout /tmp/$n.stdout
-	emit $n.stderr /tmp/$n.stderr
-	emit $n.rc /tmp/$n.rc
 done </commands
 read -r t2 _ </proc/uptime
-printf 'guest_init_start=%s\nguest_setup_done=%s\nguest_commands_done=%s\n' "$t0" "$t1" "$t2" >/tmp/timing
-cat /tmp/cmdtimes >>/tmp/timing 2>/dev/null
-emit timing /tmp/timing
-dmesg >/tmp/dmesg
-emit dmesg /tmp/dmesg
+printf 'guest_init_start=%s\nguest_setup_done=%s\nguest_commands_done=%s\n' "$t0" "$t1" "$t2" >$R/timing
+cat /run/cmdtimes >>$R/timing 2>/dev/null
+dmesg >$R/dmesg
+tar -czf /run/results.tgz -C $R .
+emit results.tgz /run/results.tgz
 echo "@@VM $RUN DONE $n" >"$CHAN"
 echo "vm: done, rebooting"
 sync
 reboot -f
 INIT
-chmod 0755 "$root/init"
+chmod 0755 "$run/init"
 
-# newc cpio entry for a character device node, so the image needs no root to build.
-cpio_node() { # name mode major minor ino
-	local name=$1 namesize=$((${#1} + 1)) pad
-	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
-		"$5" "$2" 0 0 1 0 0 0 0 "$3" "$4" "$namesize" 0 "$name"
-	pad=$(((4 - (110 + namesize) % 4) % 4))
-	[ "$pad" -eq 0 ] || head -c "$pad" /dev/zero
+# cpio_entry NAME MODE RDEV_MAJOR RDEV_MINOR INO [SYMLINK_TARGET]: a newc entry with no data
+# (a device node) or a symlink's target as data, so the image needs no root and no process per
+# entry (printf and case are builtins)
+cpio_pad() {
+	case $1 in
+	1) printf '\0' ;;
+	2) printf '\0\0' ;;
+	3) printf '\0\0\0' ;;
+	esac
 }
-initrd="$work/initramfs.cpio.gz"
-{
-	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0)
-	cpio_node dev/console $((0x2000 | 0600)) 5 1 900001
-	cpio_node dev/null $((0x2000 | 0666)) 1 3 900002
-	cpio_node TRAILER!!! 0 0 0 0
-} | gzip -6 >"$initrd"
-
+cpio_entry() {
+	local LC_ALL=C name=$1 data=${6:-}
+	local namesize=$((${#name} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+		"$5" "$2" 0 0 1 0 "${#data}" 0 0 "$3" "$4" "$namesize" 0 "$name"
+	cpio_pad $(((4 - (110 + namesize) % 4) % 4))
+	printf '%s' "$data"
+	cpio_pad $(((4 - ${#data} % 4) % 4))
+}
+# busybox's applets (bin/sh, sbin/reboot, ...) that no program put there: symlinks to it
+applets() {
+	local a ino=910000
+	while read -r a; do
+		[ -e "$root/$a" ] || [ -L "$root/$a" ] || cpio_entry "$a" $((0xA000 | 0777)) 0 0 $((ino++)) /bin/busybox
+	done < <("$root/bin/busybox" --list-full)
+}
+# build_base FILE: the base archive. Uncompressed: under TCG the guest inflates about 10 MB/s, a
+# plain copy costs nothing, and the host saves gzip's time. The kernel unpacks concatenated
+# archives, skipping the NULs between them (Documentation/driver-api/early-userspace/
+# buffer-format.rst; unpack_to_rootfs(), init/initramfs.c); every entry here is 4-byte aligned.
 # QEMU for the guest (--qemu): what `strace -e openat qemu-system-x86_64 -machine pc -S ...`
 # shows it opens, no more: the binary and its ldd libraries, the TCG module (accel-tcg-x86_64.so,
 # Debian builds the accelerators as modules), the PC BIOS and kvmvapic.bin. Option ROMs are
-# avoided with romfile= on the command line. The kernel unpacks concatenated archives
-# (Documentation/driver-api/early-userspace/buffer-format.rst); this one stays uncompressed:
-# under TCG the guest inflates about 10 MB/s, a plain copy costs nothing.
-if [ "$with_qemu" = 1 ]; then
-	qroot="$work/qemu-root"
-	qbin=$(command -v qemu-system-x86_64)
-	qmod=/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
-	root_main=$root
-	root=$qroot
+# avoided with romfile= on the command line. Its own archive, without the libraries the first
+# one has.
+build_base() {
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,proc,sys,dev,tmp,run,etc}
+	cp /bin/busybox "$root/bin/busybox"
+	install_programs "$root" "${progs[@]}"
+	{
+		(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0)
+		applets
+		cpio_entry dev/console $((0x2000 | 0600)) 5 1 900001
+		cpio_entry dev/null $((0x2000 | 0666)) 1 3 900002
+		cpio_entry TRAILER!!! 0 0 0 0
+	} >"$1"
+	[ "${#qprogs[@]}" -gt 0 ] || return 0
+	local qroot="$work/qemu-root"
 	mkdir -p "$qroot"
-	add_program "$qbin" /usr/bin/qemu-system-x86_64
-	add_program "$qmod" "$qmod"
-	copy_abs /usr/share/seabios/bios-256k.bin
-	copy_abs /usr/share/qemu/kvmvapic.bin
-	# libraries the main archive already has are left out of this one
-	(cd "$root_main" && find . -type f) | while read -r f; do rm -f "$qroot/$f"; done
-	root=$root_main
-	# an uncompressed archive must start 4-byte aligned; NULs between archives are skipped
-	# (unpack_to_rootfs(), init/initramfs.c)
-	head -c $(((4 - $(stat -c %s "$initrd") % 4) % 4)) /dev/zero >>"$initrd"
-	(cd "$qroot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) \
-		>>"$initrd"
+	install_programs "$qroot" "${qprogs[@]}"
+	put_files "$qroot" "${qfiles[@]}"
+	(cd "$root" && find . -type f) | (cd "$qroot" && xargs -r -d "\n" rm -f --)
+	(cd "$qroot" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >>"$1"
+}
+
+# base_key: what the base archive is made of: every program (busybox, QEMU's files, this script)
+# with its guest path, size and modification time, and for their libraries the state of the
+# package database and of the loader's cache (dpkg and ldconfig rewrite them when a library
+# changes): one stat, no ldd (a process per library) on a warm run
+base_key() {
+	local i
+	local -a srcs=(/bin/busybox "${BASH_SOURCE[0]}" /var/lib/dpkg/status /etc/ld.so.cache)
+	for ((i = 0; i < ${#progs[@]}; i += 2)); do
+		echo "${progs[i + 1]} <- ${progs[i]}"
+		srcs+=("${progs[i]}")
+	done
+	for ((i = 0; i < ${#qprogs[@]}; i += 2)); do
+		echo "qemu ${qprogs[i + 1]} <- ${qprogs[i]}"
+		srcs+=("${qprogs[i]}")
+	done
+	[ "${#qprogs[@]}" -eq 0 ] || srcs+=("${qfiles[@]}")
+	stat -L -c '%n %s %Y' -- "${srcs[@]}"
+}
+
+# The cache: ${XDG_CACHE_HOME:-~/.cache}/vdpactl/initramfs/<sha256 of base_key, 16 hex>.cpio,
+# the 3 most recently used kept (about 60 MB each). A lock makes a second run of the same base
+# (the other kernel, booted at once) wait for the first and take its archive.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/vdpactl/initramfs"
+mkdir -p "$cache"
+key=$(base_key | sha256sum | cut -c1-16)
+base="$cache/$key.cpio"
+exec {cache_lock}>"$cache/.lock"
+flock "$cache_lock"
+if [ -s "$base" ]; then
+	touch "$base"
+	base_state=cached
+else
+	build_base "$work/base.cpio"
+	mv "$work/base.cpio" "$base"
+	base_state=built
+	ls -t "$cache"/*.cpio | tail -n +4 | xargs -r -d '\n' rm -f --
 fi
+initrd="$work/initramfs.cpio"
+cp "$base" "$initrd"
+exec {cache_lock}>&-
+(cd "$run" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >>"$initrd"
 
 # --- boot -------------------------------------------------------------------------------------
 disk="$work/scratch.img"
@@ -330,7 +402,7 @@ qemu=(qemu-system-x86_64 -nodefaults -no-reboot -machine q35 -accel tcg -m 512 -
 	-serial "file:$console" -serial "file:$results"
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 panic=-1 quiet intel_iommu=on")
-say "booting $kernel_version ($kernel), $ncmd command(s), initramfs $(stat -c %s "$initrd") bytes, timeout ${timeout_s}s, udp port $port"
+say "booting $kernel_version ($kernel), $ncmd command(s), initramfs $(stat -c %s "$initrd") bytes (base $base_state), timeout ${timeout_s}s, udp port $port"
 t_start=$(date +%s.%N)
 qemu_rc=0
 timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1 &
@@ -381,13 +453,31 @@ restore() {
 }
 restore setup.log
 restore devices
-for ((i = 1; i <= ncmd; i++)); do
-	restore "$i.stdout"
-	restore "$i.stderr"
-	restore "$i.rc"
-done
-restore timing
-restore dmesg
+restore results.tgz
+# the archive holds N.stdout, N.stderr and N.rc for every command, timing and dmesg: no more,
+# no less
+expect_files() {
+	local i
+	for ((i = 1; i <= ncmd; i++)); do
+		printf '%s\n' "$i.stdout" "$i.stderr" "$i.rc"
+	done
+	printf '%s\n' timing dmesg
+}
+if [ -e "$out/results.tgz" ]; then
+	mkdir "$work/res"
+	if ! tar -xzf "$out/results.tgz" -C "$work/res" 2>"$work/tar.err"; then
+		problems+=("the results archive does not unpack ($(stat -c %s "$out/results.tgz") bytes): $(tr -s "\n" " " <"$work/tar.err")")
+	else
+		while read -r f; do
+			problems+=("missing result file '$f'")
+		done < <(comm -23 <(expect_files | LC_ALL=C sort) <(cd "$work/res" && find . -type f | sed 's|^\./||' | LC_ALL=C sort))
+		while read -r f; do
+			problems+=("unexpected result file '$f'")
+		done < <(comm -13 <(expect_files | LC_ALL=C sort) <(cd "$work/res" && find . -type f | sed 's|^\./||' | LC_ALL=C sort))
+		find "$work/res" -mindepth 1 -maxdepth 1 -type f -exec mv -t "$out" -- {} +
+	fi
+	rm -f "$out/results.tgz"
+fi
 [ -s "$frames/done" ] || problems+=("the guest never reported completion")
 printf 'host_seconds=%s\nqemu_exit=%s\n' "$host_s" "$qemu_rc" >>"$out/timing"
 
