@@ -591,7 +591,11 @@ crashed() {
 		read -ra f <<<"${lines[i]}"
 		n=${f[-5]} rss=${f[-4]} fake=${f[-3]} above=${f[-2]} per=${f[-1]}
 		assert_equal "${f[*]:0:${#f[@]}-5} $n" "${want%:*} ${want##*:}"
-		(( rss > fake && above == rss - fake && per == above * 1024 / n )) ||
+		# the columns' arithmetic, not the figures: peak RSS counts the file pages the libraries
+		# map, which depends on the page cache of the moment; on a loaded machine (make check
+		# with the real layer beside it) list on 16 devices came out below the fake alone
+		# (2332 against 2336 KiB, 2316 against 2392) while idle it is about 370 KiB above
+		(( rss > 0 && fake > 0 && above == rss - fake && per == above * 1024 / n )) ||
 			fail "${lines[i]}: rss $rss, fake $fake, above $above, per device $per"
 		i=$((i + 1))
 	done
