@@ -24,6 +24,11 @@ files=(tests/bats/real_*.bats)
 groups=("6.12" '^6\.12: ' "6.1" '^6\.1: ' "both kernels" '^[^6]')
 ngroups=$((${#groups[@]} / 2))
 
+# Without a QEMU that runs, real_vm_setup decides: skip, or fail under CI=true.
+if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
+	exec bats --tap "${files[@]}"
+fi
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/vdpactl-real.XXXXXX")
 t0=$EPOCHREALTIME
 # stamp WHAT: where the time went, on stderr
@@ -49,11 +54,6 @@ fail_layer() {
 	sed 's/^/# /' "$2"
 	exit 1
 }
-
-# Without a QEMU that runs, real_vm_setup decides: skip, or fail under CI=true.
-if ! qemu-system-x86_64 -machine help >/dev/null 2>&1; then
-	exec bats --tap "${files[@]}"
-fi
 
 # shellcheck source=../bats/real_vm.bash
 source tests/bats/real_vm.bash
