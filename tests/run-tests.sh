@@ -140,7 +140,7 @@ command -v parallel >/dev/null && bats_jobs=(--jobs 4)
 # more CPU than these tests on 2 cores: measured 50 s against 79 s with --jobs 4)
 [[ ${QUICK:-0} == 1 && ${#bats_jobs[@]} -gt 0 ]] && bats_jobs=(--jobs 2 --no-parallelize-within-files)
 
-# The real layer: both guests, then two bats processes (tests/vm/real-layer.sh)
+# The real layer: both guests, then their tests in three bats processes (tests/vm/real-layer.sh)
 real_layer() {
 	tests/vm/real-layer.sh
 }

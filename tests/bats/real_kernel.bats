@@ -127,13 +127,14 @@ checks_flush() {
 			chardev_of "$k" "${CHECKS[n * 5 + 1]}"
 			argv+=(--arg "c$n" "$REPLY" --arg "w$n" "${CHECKS[n * 5 + 3]}")
 		done
+		result_path "$k" "$r" stdout || return 1
 		while IFS= read -r line; do
 			rc=1
 			n=${line%%,*} n=${n#[}
 			[[ $n =~ ^[0-9]+$ ]] || { echo "$k: the checks of '$r' could not be evaluated: $line" >&2; continue; }
 			echo "$k ${CHECKS[n * 5 + 1]}: ${CHECKS[n * 5 + 2]} is $(jq '.[1]' <<<"$line"), expected $(jq '.[2]' <<<"$line") (in $r)" >&2
-		done < <(jq -c "${argv[@]}" "[${prog[$key]%,}] | .[] | select(.[1] != .[2])" \
-			"$(result "$k" "$r" stdout)" 2>&1 || echo "jq failed")
+		done < <(jq -c "${argv[@]}" "[${prog[$key]%,}] | .[] | select(.[1] != .[2])" "$REPLY" 2>&1 ||
+			echo "jq failed")
 	done
 	CHECKS=()
 	return $rc

@@ -266,26 +266,23 @@ index_file() {
 	source "$src.bash"
 }
 
+# result_no NAME: the number of the guests' command NAME, in REPLY
+result_no() {
+	((${#RESULT_NO[@]} > 0)) || real_vm_index
+	REPLY=${RESULT_NO[$1]:-}
+	[ -n "$REPLY" ] || { echo "no command named $1" >&2; return 1; }
+}
+
 # result_path KERNEL NAME stdout|stderr|rc: the path of a command's captured output, in REPLY
 result_path() {
-	((${#RESULT_NO[@]} > 0)) || real_vm_index
-	local n=${RESULT_NO[$2]:-}
-	[ -n "$n" ] || { echo "no command named $2" >&2; return 1; }
-	REPLY=$VM_RESULTS/$1/$n.$3
+	result_no "$2" || return 1
+	REPLY=$VM_RESULTS/$1/$REPLY.$3
 }
 
 # vm_command NAME: the command line the guests ran for NAME, in REPLY
 vm_command() {
-	((${#RESULT_NO[@]} > 0)) || real_vm_index
-	local n=${RESULT_NO[$1]:-}
-	[ -n "$n" ] || { echo "no command named $1" >&2; return 1; }
-	REPLY=${REAL_VM_COMMANDS[n - 1]}
-}
-
-# result KERNEL NAME stdout|stderr|rc: the same, printed
-result() {
-	result_path "$@" || return 1
-	printf '%s\n' "$REPLY"
+	result_no "$1" || return 1
+	REPLY=${REAL_VM_COMMANDS[REPLY - 1]}
 }
 
 # load_result KERNEL NAME: sets $output, $stderr and $status as `run --separate-stderr` would.
